@@ -1,0 +1,123 @@
+"""Automatic audit trail: every flush of an ``Audited`` record writes old → new values to the log.
+
+Who acted is read from ``session.info["actor"]`` (an ``Actor``), which the web layer sets per
+request and the CLI per command. Rows are written with Core inserts in ``after_flush`` so that they
+share the business change's transaction: a rollback removes both.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from core.models import AuditLog, Audited
+from core.models.base import utcnow
+
+ACTOR_KEY = "actor"
+PENDING_KEY = "cchc.audit.pending"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+
+
+SYSTEM = Actor(None, "system")
+
+
+def set_actor(session: Session, actor: Actor) -> None:
+    session.info[ACTOR_KEY] = actor
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _column_changes(obj: Audited, action: str) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in obj.__audit_exclude__:
+            continue
+        hist = state.attrs[key].history
+        if action == "create":
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _jsonable(value)]
+        elif action == "delete":
+            changes[key] = [_jsonable(state.attrs[key].loaded_value), None]
+        elif hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old != new:
+                changes[key] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def _before_flush(session: Session, _ctx, _instances) -> None:
+    pending = session.info.setdefault(PENDING_KEY, [])
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            changes = _column_changes(obj, "update")
+            if changes:
+                pending.append((obj, "update", changes))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            pending.append((obj, "delete", _column_changes(obj, "delete")))
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            pending.append((obj, "create", None))
+
+
+def _after_flush(session: Session, _ctx) -> None:
+    pending = session.info.pop(PENDING_KEY, [])
+    if not pending:
+        return
+    actor: Actor = session.info.get(ACTOR_KEY, SYSTEM)
+    now = utcnow()
+    rows = []
+    for obj, action, changes in pending:
+        if changes is None:  # creates: values (and the id) exist only after the flush
+            changes = _column_changes(obj, "create")
+        identity = inspect(obj).identity
+        rows.append({
+            "at": now, "user_id": actor.user_id, "actor": actor.name, "unit_id": obj.audit_unit_id(),
+            "action": action, "table_name": obj.__tablename__,
+            "record_id": ",".join(str(part) for part in identity) if identity else "",
+            "changes": changes,
+        })
+    session.connection().execute(insert(AuditLog), rows)
+
+
+def record_transition(session: Session, obj: Audited, transition: str, note: str = "", **details: Any) -> None:
+    """Log a workflow transition (e.g. ``received -> in_progress``) on a business record."""
+    actor: Actor = session.info.get(ACTOR_KEY, SYSTEM)
+    session.flush()
+    session.connection().execute(insert(AuditLog), [{
+        "at": utcnow(), "user_id": actor.user_id, "actor": actor.name, "unit_id": obj.audit_unit_id(),
+        "action": f"transition:{transition}", "table_name": obj.__tablename__,
+        "record_id": ",".join(str(p) for p in inspect(obj).identity),
+        "changes": {"note": note, **{k: _jsonable(v) for k, v in details.items()}},
+    }])
+
+
+def install(session_class: type[Session] = Session) -> None:
+    """Attach the listeners to every session of the process (idempotent)."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+        event.listen(session_class, "after_flush", _after_flush)

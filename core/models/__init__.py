@@ -1,0 +1,11 @@
+"""Core tables. One module per table family."""
+from core.models.audit import AuditLog
+from core.models.base import Audited, Base, Timestamped
+from core.models.plugins import PluginEnablement, PluginState
+from core.models.units import Unit
+from core.models.users import Membership, Permission, Role, User, role_permission
+
+__all__ = [
+    "AuditLog", "Audited", "Base", "Membership", "Permission", "PluginEnablement", "PluginState",
+    "Role", "Timestamped", "Unit", "User", "role_permission",
+]

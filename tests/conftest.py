@@ -1,0 +1,1 @@
+"""Our own suite uses the same pytest plugin (core.testing) that plugin authors get."""
