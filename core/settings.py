@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "config" / "default.toml"
+# What `make run` writes for a checkout; used when CCHC_CONFIG is not set.
+LOCAL_DEPLOYMENT_FILE = Path("instance") / "cchc.toml"
 ENV_PREFIX = "CCHC_"
 # Short names that operators expect; everything else is CCHC_<SECTION>_<KEY>.
 ENV_ALIASES = {"CCHC_DATABASE_URL": ("database", "url"), "CCHC_SECRET_KEY": ("app", "secret_key")}
@@ -105,10 +107,13 @@ def load_settings(
     require: bool = True,
 ) -> Settings:
     """Build the settings; raise SettingsError naming the key and the file on any problem."""
-    environ = dict(os.environ if environ is None else environ)
+    from_process = environ is None
+    environ = dict(os.environ if from_process else environ)
     values = _read_toml(DEFAULTS_FILE)
     sources: dict[str, str] = {}
     deployment_file = deployment_file or environ.get("CCHC_CONFIG")
+    if not deployment_file and from_process and LOCAL_DEPLOYMENT_FILE.is_file():
+        deployment_file = LOCAL_DEPLOYMENT_FILE
     if deployment_file:
         _merge(values, sources, _read_toml(Path(deployment_file)), str(deployment_file))
     for name, raw in environ.items():
