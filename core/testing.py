@@ -3,7 +3,7 @@
 Run a suite on either database with ``--db sqlite`` (default) or ``--db postgresql``
 (``--pg-url``, default ``postgresql://postgres@127.0.0.1:5432/test``). Fixtures:
 
-- ``cchc_plugins``: override it to return the plugin modules your tests load (default: none).
+- ``cchc_plugins``: the plugin modules the app loads; set with ``@pytest.mark.cchc_plugins(module, ...)``.
 - ``make_app(plugins=None, **config)``: an application on a freshly migrated, empty database.
 - ``app``, ``db_session``, ``state``: the default application, a prepared session, its ``CoreState``.
 - ``unit_factory``, ``user_factory``: create units (optionally with plugins enabled) and users with roles.
@@ -156,10 +156,15 @@ def cchc_databases(request, tmp_path_factory):
     dbs.close()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cchc_plugins(*modules): plugin modules the app fixture loads")
+
+
 @pytest.fixture
-def cchc_plugins() -> list[ModuleType]:
-    """Override in a conftest to choose which plugin modules the ``app`` fixture loads."""
-    return []
+def cchc_plugins(request) -> list[ModuleType]:
+    """The plugin modules the ``app`` fixture loads: ``@pytest.mark.cchc_plugins(my_plugin)``, or override."""
+    marker = request.node.get_closest_marker("cchc_plugins")
+    return list(marker.args) if marker else []
 
 
 @pytest.fixture
