@@ -69,6 +69,11 @@ def _column_changes(obj: Audited, action: str) -> dict[str, list[Any]]:
     return changes
 
 
+def _record_id(obj: Audited) -> str:
+    # The identity key is not assigned yet inside after_flush, but the primary key values are.
+    return ",".join(str(part) for part in inspect(obj).mapper.primary_key_from_instance(obj))
+
+
 def _before_flush(session: Session, _ctx, _instances) -> None:
     pending = session.info.setdefault(PENDING_KEY, [])
     for obj in session.dirty:
@@ -94,12 +99,10 @@ def _after_flush(session: Session, _ctx) -> None:
     for obj, action, changes in pending:
         if changes is None:  # creates: values (and the id) exist only after the flush
             changes = _column_changes(obj, "create")
-        identity = inspect(obj).identity
         rows.append({
             "at": now, "user_id": actor.user_id, "actor": actor.name, "unit_id": obj.audit_unit_id(),
             "action": action, "table_name": obj.__tablename__,
-            "record_id": ",".join(str(part) for part in identity) if identity else "",
-            "changes": changes,
+            "record_id": _record_id(obj), "changes": changes,
         })
     session.connection().execute(insert(AuditLog), rows)
 
@@ -111,7 +114,7 @@ def record_transition(session: Session, obj: Audited, transition: str, note: str
     session.connection().execute(insert(AuditLog), [{
         "at": utcnow(), "user_id": actor.user_id, "actor": actor.name, "unit_id": obj.audit_unit_id(),
         "action": f"transition:{transition}", "table_name": obj.__tablename__,
-        "record_id": ",".join(str(p) for p in inspect(obj).identity),
+        "record_id": _record_id(obj),
         "changes": {"note": note, **{k: _jsonable(v) for k, v in details.items()}},
     }])
 

@@ -167,8 +167,31 @@ def cchc_plugins(request) -> list[ModuleType]:
     return list(marker.args) if marker else []
 
 
+class CurrentApp:
+    """The application that the factories and ``state`` act on: the one ``make_app`` built last."""
+
+    app = None
+
+    @property
+    def state(self) -> CoreState:
+        return self.app.extensions["cchc"]
+
+
+class _StateProxy:
+    def __init__(self, current: CurrentApp):
+        self._current = current
+
+    def __getattr__(self, name):
+        return getattr(self._current.state, name)
+
+
 @pytest.fixture
-def make_app(cchc_databases, cchc_plugins):
+def cchc_current() -> CurrentApp:
+    return CurrentApp()
+
+
+@pytest.fixture
+def make_app(cchc_databases, cchc_plugins, cchc_current):
     built = []
 
     def factory(plugins: list[ModuleType] | None = None, settings_sections: dict | None = None, **config):
@@ -177,6 +200,7 @@ def make_app(cchc_databases, cchc_plugins):
         app = create_app(test_settings(url, **(settings_sections or {})), plugin_modules=modules, TESTING=True, **config)
         app.test_client_class = CchcClient
         built.append(app)
+        cchc_current.app = app
         return app
 
     yield factory
@@ -185,18 +209,19 @@ def make_app(cchc_databases, cchc_plugins):
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(make_app, cchc_current):
+    return cchc_current.app or make_app()
 
 
 @pytest.fixture
-def state(app) -> CoreState:
-    return app.extensions["cchc"]
+def state(app, cchc_current) -> CoreState:
+    """The current application's ``CoreState`` (follows a later ``make_app``)."""
+    return _StateProxy(cchc_current)  # type: ignore[return-value]
 
 
 @pytest.fixture
 def db_session(app, state):
-    with app.app_context():
+    with app.app_context():  # a later make_app does not move this session
         session = state.prepare(state.db.session())
         yield session
         session.rollback()
@@ -244,9 +269,9 @@ def client(app) -> CchcClient:
 
 
 @pytest.fixture
-def login(app):
+def login(app, cchc_current):
     def do_login(user, password: str = TEST_PASSWORD) -> CchcClient:
-        client = app.test_client()
+        client = cchc_current.app.test_client()
         response = client.post("/login", data={"username": user.username, "password": password})
         assert response.status_code == 302, f"login of {user.username} failed: {response.status_code}"
         return client
@@ -263,16 +288,16 @@ def client_for(user_factory, login):
 
 
 @pytest.fixture
-def cli(app, cchc_plugins):
+def cli(app, cchc_current):
     """Run ``cchc`` in-process: ``cli("plugins", "list")`` returns click's ``Result``."""
     from click.testing import CliRunner
 
     from core.cli import cli as root
 
-    state: CoreState = app.extensions["cchc"]
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        state = cchc_current.state
         return runner.invoke(root, list(args), input=input, env=env,
                              obj={"settings": state.settings, "plugin_modules": state.registry.modules})
 

@@ -100,8 +100,13 @@ class ScopedModelView(ScopedAccessMixin, ModelView):
     def get_count_query(self):
         return self.scope(super().get_count_query())
 
+    WRITE_ENDPOINTS = ("edit_view", "delete_view", "ajax_update")
+
     def get_one(self, id):
-        record = self.get_query().filter(self.model.id == id).one_or_none() if str(id).isdigit() else None
+        # Opening a record for editing or deleting needs the write scope, not just the read scope.
+        write = (request.endpoint or "").rsplit(".", 1)[-1] in self.WRITE_ENDPOINTS
+        query = self.scope(super().get_query(), write=write)
+        record = query.filter(self.model.id == id).one_or_none() if str(id).isdigit() else None
         if record is None:
             abort(404)
         return record
@@ -113,6 +118,8 @@ class ScopedModelView(ScopedAccessMixin, ModelView):
             raise ValidationError("Bạn không có quyền ghi dữ liệu cho đơn vị này (not allowed for this unit)")
 
     def on_model_change(self, form, model, is_created):
+        # Relationship pickers (``unit``) set the foreign key only at flush; check the value written.
+        self.session.flush()
         self._check_writable(model)
 
     def on_model_delete(self, model):

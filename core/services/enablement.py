@@ -10,6 +10,14 @@ from core.services import ServiceError
 from core.services.units import UnitTree
 
 
+class MissingDependencies(ServiceError):
+    """Enabling needs other plugins enabled first; ``missing`` names them, ``unit`` is where."""
+
+    def __init__(self, message: str, plugin: str, unit: Unit, missing: list[str]):
+        super().__init__(message)
+        self.plugin, self.unit, self.missing = plugin, unit, missing
+
+
 def enabled_units(session: Session, plugin: str) -> list[Unit]:
     return list(session.scalars(
         select(Unit).join(PluginEnablement, PluginEnablement.unit_id == Unit.id)
@@ -62,9 +70,10 @@ def enable_plugin(session: Session, registry: PluginRegistry, plugin: str, unit:
     for target in targets:
         missing = missing_dependencies(session, registry, plugin, target)
         if missing and not with_dependencies:
-            raise ServiceError(
+            raise MissingDependencies(
                 f"Phân hệ {manifest.label!r} cần bật trước cho đơn vị {target.code}: {', '.join(missing)} "
-                f"(missing dependencies; enable them too with --with-dependencies)"
+                f"(missing dependencies; enable them too with --with-dependencies)",
+                plugin, target, missing,
             )
         for name in [*missing, plugin]:
             if _enable_one(session, registry, name, target):

@@ -45,6 +45,21 @@ def set_password(session: Session, user: User, password: str, min_length: int = 
     user.locked_until = None
 
 
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    locked_until = user.locked_until
+    if locked_until is None:
+        return False
+    if locked_until.tzinfo is None:
+        locked_until = locked_until.replace(tzinfo=timezone.utc)  # SQLite returns naive datetimes
+    return locked_until > (now or datetime.now(timezone.utc))
+
+
+def unlock_user(user: User) -> None:
+    """Lift a lock-out after repeated failed logins (an administrator's act)."""
+    user.failed_logins = 0
+    user.locked_until = None
+
+
 class LoginRefused(ServiceError):
     pass
 
