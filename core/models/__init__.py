@@ -2,10 +2,14 @@
 from core.models.audit import AuditLog
 from core.models.base import Audited, Base, Timestamped
 from core.models.plugins import PluginEnablement, PluginState
+from core.models.scheduling import (CalendarFeedToken, CalendarOverride, JobRun, JobState, Notification, Plan,
+                                    PlanTask, TaskAttachment, UnitWorkingHours)
 from core.models.units import Unit
 from core.models.users import Membership, Permission, Role, User, role_permission
 
 __all__ = [
+    "CalendarFeedToken", "CalendarOverride", "JobRun", "JobState", "Notification", "Plan", "PlanTask",
+    "TaskAttachment", "UnitWorkingHours",
     "AuditLog", "Audited", "Base", "Membership", "Permission", "PluginEnablement", "PluginState",
     "Role", "Timestamped", "Unit", "User", "role_permission",
 ]

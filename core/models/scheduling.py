@@ -1,0 +1,163 @@
+"""Scheduling tables: calendar overrides, unit hours, plans and tasks, jobs, notifications, feeds."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.base import Audited, Base, Timestamped, utcnow
+
+
+class CalendarOverride(Audited, Timestamped, Base):
+    """A day off added by decision, or a working Saturday from the government's yearly swaps."""
+
+    __tablename__ = "core_calendar_override"
+    __unit_attribute__ = None
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    is_working: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(255))
+
+
+class UnitWorkingHours(Audited, Timestamped, Base):
+    __tablename__ = "core_unit_working_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("core_unit.id", ondelete="CASCADE"), unique=True)
+    morning_start: Mapped[str] = mapped_column(String(5))
+    morning_end: Mapped[str] = mapped_column(String(5))
+    afternoon_start: Mapped[str] = mapped_column(String(5))
+    afternoon_end: Mapped[str] = mapped_column(String(5))
+    receipt_cutoff: Mapped[str] = mapped_column(String(5))
+
+    unit = relationship("Unit")
+
+
+class Plan(Audited, Timestamped, Base):
+    """A plan (kế hoạch) such as 90/KH-VP; an inspection plan's tasks target units."""
+
+    __tablename__ = "core_plan"
+    __table_args__ = (UniqueConstraint("unit_id", "year", "number", "symbol", name="uq_core_plan_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("core_unit.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    symbol: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(500))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    programme: Mapped[str] = mapped_column(String(80), default="core")
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    period: Mapped[str] = mapped_column(String(40), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="plan")  # plan | inspection
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | issued | done | cancelled
+
+    unit = relationship("Unit")
+    tasks: Mapped[list["PlanTask"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                   order_by="PlanTask.due_date")
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.symbol}"
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.title}"
+
+
+class PlanTask(Audited, Timestamped, Base):
+    __tablename__ = "core_plan_task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("core_plan.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("core_unit.id"), index=True)  # the owner unit
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("core_unit.id"))  # inspected unit
+    title: Mapped[str] = mapped_column(String(500))
+    contents: Mapped[list] = mapped_column(JSON, default=list)  # inspection contents
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | cancelled
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    evidence_note: Mapped[str] = mapped_column(Text, default="")
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    unit = relationship("Unit", foreign_keys=[unit_id])
+    target_unit = relationship("Unit", foreign_keys=[target_unit_id])
+    owner = relationship("User")
+    attachments: Mapped[list["TaskAttachment"]] = relationship(cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskAttachment(Audited, Base):
+    __tablename__ = "core_task_attachment"
+    __audit_exclude__ = ("data",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("core_plan_task.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("core_unit.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JobState(Base):
+    """One row per registered job: the runners claim due rows with row locks."""
+
+    __tablename__ = "core_job_state"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    schedule: Mapped[str] = mapped_column(String(120))
+    next_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status: Mapped[str] = mapped_column(String(20), default="never")  # never | ok | failed
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JobRun(Base):
+    """Each executed occurrence; the unique key makes a double run of one occurrence impossible."""
+
+    __tablename__ = "core_job_run"
+    __table_args__ = (UniqueConstraint("job", "scheduled_for", name="uq_core_job_run_occurrence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(120), index=True)
+    scheduled_for: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    runner: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(20), default="ok")
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Notification(Base):
+    __tablename__ = "core_notification"
+    __table_args__ = (UniqueConstraint("user_id", "dedupe_key", name="uq_core_notification_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    title: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    emailed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CalendarFeedToken(Base):
+    """A secret for the personal .ics feed; only its hash is stored, and it can be revoked."""
+
+    __tablename__ = "core_calendar_feed_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
