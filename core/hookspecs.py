@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import click
     from flask import Blueprint, Flask
     from flask_admin import BaseView
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from core.events import Event
     from core.models import Unit, User
     from core.reports import DashboardCard, Metric, Period, ReportSection
+    from core.scheduling.types import CalendarEvent, JobSpec
 
 hookspec = pluggy.HookspecMarker("cchc")
 
@@ -89,6 +92,31 @@ def on_unit_disabled(session: "Session", unit: "Unit") -> None:
 
     The plugin's data for the unit is kept; stop anything running for it. Runs in the same
     transaction: raising refuses the disablement.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Scheduling.
+# ---------------------------------------------------------------------------------------------
+
+@hookspec
+def register_jobs() -> "list[JobSpec]":
+    """Return the plugin's recurring jobs as ``core.toolkit.JobSpec`` values.
+
+    Called once when the job runner (``cchc jobs run``) or ``cchc jobs list`` starts, for every
+    installed plugin. Each job's function receives a ``JobContext`` whose ``units`` are the units
+    where the plugin is enabled; the runner commits its session, or rolls it back and records the
+    error if the function raises, and retries later.
+    """
+
+
+@hookspec
+def calendar_events(session: "Session", start: "date", end: "date", units: "list[Unit]") -> "list[CalendarEvent]":
+    """Return the programme's deadlines and events between ``start`` and ``end`` (inclusive) (per unit).
+
+    ``units`` are those of the requested units where the plugin is enabled. Return
+    ``core.toolkit.CalendarEvent`` values; they appear on the shared calendar page and in the
+    personal ``.ics`` feeds, so give each a stable ``uid``.
     """
 
 

@@ -9,6 +9,7 @@ from core.manifest import Manifest, PluginError
 from core.models import Audited, Base, Timestamped, Unit, User
 from core.plugins import dispatch_for_units, hookimpl
 from core.reports import DashboardCard, Metric, Period, ReportSection
+from core.scheduling.types import CalendarEvent, JobContext, JobSpec
 from core.services import ServiceError
 from core.services.enablement import is_enabled
 from core.services.units import UnitTree, get_unit
@@ -26,7 +27,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "Actor", "Audited", "Base", "DashboardCard", "Event", "EventHandlerError", "Manifest", "Metric",
+    "Actor", "Audited", "Base", "CalendarEvent", "DashboardCard", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
     "dispatch_for_units", "emit", "get_unit", "hookimpl", "is_enabled", "record_transition",
 ]

@@ -3,7 +3,10 @@ import click
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from core.toolkit import DashboardCard, Metric, ReportSection, ScopedModelView, ServiceError, hookimpl
+from datetime import date
+
+from core.toolkit import (CalendarEvent, DashboardCard, JobSpec, Metric, ReportSection, ScopedModelView,
+                          ServiceError, hookimpl)
 
 from .models import ExampleRecord
 
@@ -95,3 +98,38 @@ def dashboard_cards(session, user, units):
     ids = [u.id for u in units]
     count = session.scalar(select(func.count(ExampleRecord.id)).where(ExampleRecord.unit_id.in_(ids)))
     return [DashboardCard(title="Hồ sơ mẫu", value=count, hint="trong các đơn vị của bạn")]
+
+
+def tick(ctx):
+    """Writes one record per enabled unit and scheduled minute: duplicates would show in tests."""
+    for unit in ctx.units:
+        ctx.session.add(ExampleRecord(unit_id=unit.id, title=f"tick {ctx.scheduled_for:%Y-%m-%dT%H:%M}", amount=0))
+
+
+def flaky(ctx):
+    CALLS.append(("flaky", ctx.scheduled_for))
+    if ctx.session.scalar(select(ExampleRecord.id).where(ExampleRecord.title == "make-flaky-fail")):
+        raise RuntimeError("flaky job failed on purpose")
+    ctx.session.add(ExampleRecord(unit_id=ctx.units[0].id, title="flaky ran", amount=0))
+
+
+@hookimpl
+def register_jobs():
+    return [
+        JobSpec("example.tick", "* * * * *", tick, "Ghi một hồ sơ mỗi phút"),
+        JobSpec("example.flaky", "@every 1h", flaky, "Tác vụ có thể lỗi"),
+    ]
+
+
+@hookimpl
+def calendar_events(session, start, end, units):
+    """A monthly report deadline on the 15th for each enabled unit."""
+    events = []
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        day = month.replace(day=15)
+        if start <= day <= end:
+            events.extend(CalendarEvent(title=f"Hạn báo cáo mẫu – {u.code}", start=day, unit_id=u.id,
+                                        uid=f"example-report-{u.id}-{day:%Y%m}", plugin="example") for u in units)
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return events
