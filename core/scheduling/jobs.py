@@ -72,8 +72,11 @@ class RegisteredJob:
 class JobRegistry:
     def __init__(self, jobs: Iterable[RegisteredJob]):
         self.jobs = {job.spec.name: job for job in jobs}
-        for job in self.jobs.values():
-            validate_schedule(job.spec.schedule)
+        for name, job in self.jobs.items():
+            try:
+                validate_schedule(job.spec.schedule)
+            except ServiceError as exc:
+                raise ServiceError(f"Tác vụ {name} ({job.plugin or 'core'}): {exc}") from None
 
     @classmethod
     def collect(cls, state, core_jobs: Iterable[JobSpec] = ()) -> "JobRegistry":
