@@ -39,6 +39,11 @@ def _run(db: Database, registry: PluginRegistry, fn, *args) -> None:
 def upgrade(db: Database, registry: PluginRegistry) -> None:
     """Run every branch to its head, then record plugin versions and sync declared roles."""
     _run(db, registry, command.upgrade, "heads")
+    record_installed(db, registry)
+
+
+def record_installed(db: Database, registry: PluginRegistry) -> None:
+    """Sync declared permissions and roles, and note each plugin's installed version."""
     with db.transaction() as session:
         sync_access(session, registry)
         for manifest in registry.manifests:

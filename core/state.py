@@ -14,6 +14,17 @@ from core.plugins import PluginRegistry, bind_registry
 from core.settings import Settings
 
 
+SETTINGS_KEY = "cchc.settings"
+
+
+def settings_of(session: Session) -> Settings:
+    """The settings of the application that prepared ``session`` (for services that need them)."""
+    try:
+        return session.info[SETTINGS_KEY]
+    except KeyError:
+        raise RuntimeError("session was not prepared by CoreState.prepare (no settings bound)") from None
+
+
 @dataclass
 class CoreState:
     settings: Settings
@@ -29,6 +40,7 @@ class CoreState:
     def prepare(self, session: Session, actor: Actor = audit.SYSTEM) -> Session:
         """Bind the plugin registry and the acting user to ``session`` (needed by events and the audit log)."""
         bind_registry(session, self.registry)
+        session.info[SETTINGS_KEY] = self.settings
         audit.set_actor(session, actor)
         return session
 

@@ -7,12 +7,17 @@ from core.audit import Actor, record_transition
 from core.events import Event, EventHandlerError, emit
 from core.manifest import Manifest, PluginError
 from core.models import Audited, Base, Timestamped, Unit, User
+from core.notifications import notify
 from core.plugins import dispatch_for_units, hookimpl
 from core.reports import DashboardCard, Metric, Period, ReportSection
 from core.scheduling.types import CalendarEvent, JobContext, JobSpec
 from core.services import ServiceError
 from core.services.enablement import is_enabled
 from core.services.units import UnitTree, get_unit
+from core.state import settings_of
+from core.scheduling.calendar_service import calendar_for, hours_for_unit
+from core.settings import Settings
+from core.rules import RuleError, rules_for
 
 
 def __getattr__(name: str):
@@ -29,5 +34,5 @@ def __getattr__(name: str):
 __all__ = [
     "Actor", "Audited", "Base", "CalendarEvent", "DashboardCard", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
-    "dispatch_for_units", "emit", "get_unit", "hookimpl", "is_enabled", "record_transition",
+    "RuleError", "Settings", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "notify", "record_transition",
 ]

@@ -14,6 +14,8 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # Lets `revision --autogenerate` for one plugin see only that plugin's tables.
+        include_object=config.attributes.get("include_object"),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -18,7 +18,7 @@ class AuditLog(Base):
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: the log outlives users
     actor: Mapped[str] = mapped_column(String(120), default="")
     unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(120))
     table_name: Mapped[str] = mapped_column(String(120), index=True)
     record_id: Mapped[str] = mapped_column(String(80), index=True)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -10,6 +10,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from core.models import Membership, Role, Unit, User
 from core.services import ServiceError
 
+# werkzeug's default (scrypt) is deliberately slow; core.testing lowers it for test speed only.
+PASSWORD_METHOD = "scrypt"
+
 
 def check_password_strength(password: str, min_length: int) -> None:
     if len(password or "") < min_length:
@@ -25,7 +28,7 @@ def create_user(session: Session, username: str, password: str, full_name: str =
         raise ServiceError(f"Tên đăng nhập {username!r} đã tồn tại (username already exists)")
     check_password_strength(password, min_length)
     user = User(username=username, full_name=full_name, email=email, locale=locale,
-                password_hash=generate_password_hash(password), active=True)
+                password_hash=generate_password_hash(password, method=PASSWORD_METHOD), active=True)
     session.add(user)
     session.flush()
     return user
@@ -40,7 +43,7 @@ def get_user(session: Session, username: str) -> User:
 
 def set_password(session: Session, user: User, password: str, min_length: int = 8) -> None:
     check_password_strength(password, min_length)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     user.failed_logins = 0
     user.locked_until = None
 

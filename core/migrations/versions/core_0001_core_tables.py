@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('actor', sa.String(length=120), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('action', sa.String(length=120), nullable=False),
     sa.Column('table_name', sa.String(length=120), nullable=False),
     sa.Column('record_id', sa.String(length=80), nullable=False),
     sa.Column('changes', sa.JSON(), nullable=False),

@@ -1,0 +1,140 @@
+"""Intake and the dossier workflow through the services."""
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from core.services import ServiceError
+from core.services.enablement import enable_plugin
+from core.services.units import create_unit
+from core.services.users import create_user
+from plugins.onestop.models import Dossier, Transition
+from plugins.onestop.services.catalogue import ProcedureSpec, get_or_create_field, save_procedure
+from plugins.onestop.services.intake import Applicant, IntakeRequest, ReceivedDocument, receive, register_online
+from plugins.onestop.services.workflow import ACTIONS, STATUSES, transition
+
+THU_12_FEB_2026 = datetime(2026, 2, 12, 2, 0, tzinfo=timezone.utc)  # 09:00 in Hà Nội
+DOCS = [ReceivedDocument("Đơn đề nghị", 1, 0, 0)]
+
+
+@pytest.fixture
+def counter(service_state):
+    with service_state.transaction() as s:
+        unit = create_unit(s, "H15.50", "Văn phòng UBND tỉnh")
+        create_user(s, "xuly", "Matkhau#2026", "Chuyên viên xử lý")
+        enable_plugin(s, service_state.registry, "onestop", unit)
+        field = get_or_create_field(s, unit.id, "LV01", "Đất đai")
+        pause = save_procedure(s, unit.id, ProcedureSpec("1.000001", "Cấp phép A", "LV01", 5,
+                                                         documents=[("Đơn đề nghị", 1, 0, 0)]), field)
+        restart = save_procedure(s, unit.id, ProcedureSpec("1.000002", "Cấp phép B", "LV01", 5,
+                                                           supplement_policy="restart"), field)
+    return service_state, unit, pause, restart
+
+
+def _receive(state, unit, procedure, now=THU_12_FEB_2026, docs=DOCS):
+    with state.transaction() as s:
+        return receive(s, state.settings, s.merge(unit), IntakeRequest(procedure.id, Applicant("Nguyễn Văn An"),
+                                                                         documents=docs), None, now=now)
+
+
+def test_reception_gives_code_appointment_and_slip_secret(counter):
+    state, unit, pause, _ = counter
+    first = _receive(state, unit, pause)
+    second = _receive(state, unit, pause)
+    assert first.code == "H15.50-260212-0001" and second.code == "H15.50-260212-0002"
+    assert first.appointment_on == date(2026, 2, 26)  # 5 working days across the Tết 2026 break
+    assert len(first.lookup_secret) == 6 and first.status == "received"
+
+
+def test_incomplete_dossier_is_refused_listing_what_is_missing(counter):
+    state, unit, pause, _ = counter
+    with pytest.raises(ServiceError, match="còn thiếu: Đơn đề nghị"):
+        _receive(state, unit, pause, docs=[])
+    with state.transaction() as s:
+        assert s.scalar(select(Dossier.id)) is None
+
+
+@pytest.mark.parametrize("status", sorted(STATUSES))
+def test_every_forbidden_transition_is_refused_per_state(counter, status):
+    state, unit, pause, _ = counter
+    dossier = _receive(state, unit, pause)
+    with state.transaction() as s:
+        d = s.get(Dossier, dossier.id)
+        d.status = status
+    for action, spec in ACTIONS.items():
+        if status in spec.sources:
+            continue
+        with state.transaction() as s, pytest.raises(ServiceError, match="Không thể"):
+            transition(s, state.settings, s.get(Dossier, dossier.id), action, None, "lý do", handler_id=1)
+    with state.transaction() as s:
+        assert s.get(Dossier, dossier.id).status == status
+
+
+def test_supplement_pauses_or_restarts_the_clock(counter):
+    state, unit, pause, restart = counter
+    at = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # Monday 02/03/2026
+    paused = _receive(state, unit, pause, now=at)
+    restarted = _receive(state, unit, restart, now=at, docs=[])
+    assert paused.appointment_on == date(2026, 3, 9)
+    for dossier in (paused, restarted):
+        with state.transaction() as s:
+            transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "Thiếu giấy tờ",
+                       now=datetime(2026, 3, 3, 2, 0, tzinfo=timezone.utc), missing_documents=["Bản sao sổ đỏ"])
+        with state.transaction() as s:
+            transition(s, state.settings, s.get(Dossier, dossier.id), "supplement", None,
+                       now=datetime(2026, 3, 6, 2, 0, tzinfo=timezone.utc))
+    with state.transaction() as s:
+        assert s.get(Dossier, paused.id).appointment_on == date(2026, 3, 12)     # +3 working days paused
+        assert s.get(Dossier, restarted.id).appointment_on == date(2026, 3, 13)  # 5 working days from 06/03
+
+
+def test_second_supplement_request_and_missing_list_are_refused(counter):
+    state, unit, pause, _ = counter
+    dossier = _receive(state, unit, pause)
+    with state.transaction() as s, pytest.raises(ServiceError, match="liệt kê"):
+        transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "thiếu", missing_documents=[])
+    with state.transaction() as s:
+        transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "thiếu",
+                   missing_documents=["Bản sao"])
+        transition(s, state.settings, s.get(Dossier, dossier.id), "supplement", None)
+    with state.transaction() as s, pytest.raises(ServiceError, match="một lần"):
+        transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "lần hai",
+                   missing_documents=["Khác"])
+
+
+def test_apology_after_the_appointment_is_refused_and_lateness_uses_the_original_date(counter):
+    state, unit, pause, _ = counter
+    dossier = _receive(state, unit, pause)  # appointment 26/02/2026
+    with state.transaction() as s:
+        d = s.get(Dossier, dossier.id)
+        transition(s, state.settings, d, "assign", None, handler_id=1, now=THU_12_FEB_2026)
+        with pytest.raises(ServiceError, match="chậm nhất"):
+            transition(s, state.settings, d, "extend", None, "Cần xác minh thêm", new_date=date(2026, 3, 5),
+                       now=datetime(2026, 2, 27, 2, tzinfo=timezone.utc))
+    with state.transaction() as s:
+        d = s.get(Dossier, dossier.id)
+        transition(s, state.settings, d, "extend", None, "Cần xác minh thêm", new_date=date(2026, 3, 5),
+                   now=datetime(2026, 2, 26, 2, tzinfo=timezone.utc))
+        transition(s, state.settings, d, "resolve", None, now=datetime(2026, 3, 4, 2, tzinfo=timezone.utc))
+        assert d.extended_until == date(2026, 3, 5) and d.resolved_on > d.appointment_on
+        actions = [t.action for t in s.scalars(select(Transition).where(Transition.dossier_id == d.id))]
+        assert actions == ["receive", "assign", "extend", "resolve"]
+
+
+def test_online_registration_is_received_later_with_its_code(counter):
+    state, unit, pause, _ = counter
+    with state.transaction() as s:
+        registered = register_online(s, s.merge(unit), IntakeRequest(pause.id, Applicant("Trần Thị Bình", "079201001234")))
+        assert registered.code is None and registered.status == "registered"
+    with state.transaction() as s:
+        d = s.get(Dossier, registered.id)
+        receive(s, state.settings, s.merge(unit), IntakeRequest(pause.id, Applicant("Trần Thị Bình"), "online", DOCS),
+                None, now=THU_12_FEB_2026, dossier=d)
+        assert d.code == "H15.50-260212-0001" and d.channel == "online"
+
+
+def test_bad_applicant_data_is_refused_in_vietnamese(counter):
+    state, unit, pause, _ = counter
+    with state.transaction() as s, pytest.raises(ServiceError) as caught:
+        register_online(s, s.merge(unit), IntakeRequest(pause.id, Applicant(" ", "12ab", phone="123", email="x@")))
+    assert "Họ tên" in str(caught.value) and "12 chữ số" in str(caught.value) and "điện thoại" in str(caught.value)
