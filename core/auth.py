@@ -1,6 +1,7 @@
 """Login, logout and the language switch (Flask-Login; CSRF on every form)."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
@@ -17,11 +18,31 @@ from core.services.users import LoginRefused, authenticate
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
+# Set when a visitor picks a language before logging in; the login then stores it on the user.
+LOCALE_CHOSEN_KEY = "locale_chosen"
 
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(message=_l("Please enter your username."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Please enter your password."))])
+
+
+def _refusal_message(exc: LoginRefused) -> str:
+    """The refusal in the visitor's language.
+
+    ``core.services.users`` has no Flask and words its messages as "Vietnamese (english tag)";
+    the tag names the reason. An unknown reason is shown as it is.
+    """
+    text = str(exc)
+    if text.endswith("(wrong username or password)"):
+        return _("Wrong username or password.")
+    if text.endswith("(account disabled)"):
+        return _("This account has been disabled.")
+    if text.endswith("(account locked)"):
+        minutes = re.search(r"(\d+)", text)
+        return _("The account is temporarily locked after repeated failed logins; try again in %(minutes)s minutes.",
+                 minutes=minutes.group(1) if minutes else "?")
+    return text
 
 
 def _safe_next(target: str | None) -> str:
@@ -46,8 +67,11 @@ def login():
                                 state.settings["security.max_failed_logins"], state.settings["security.lockout_minutes"])
         except LoginRefused as exc:
             db_session.commit()  # keep the failed-attempt count
-            flash(str(exc), "error")
+            flash(_refusal_message(exc), "error")
             return render_template("core/login.html", form=form), 401
+        chosen = session.pop(LOCALE_CHOSEN_KEY, None)
+        if chosen in state.settings["app.locales"] and chosen != user.locale:
+            user.locale = chosen  # picked on the login page: remember it for this user
         db_session.commit()
         login_user(user)
         session[LOCALE_SESSION_KEY] = user.locale
@@ -73,6 +97,8 @@ def set_locale(code: str):
         if current_user.is_authenticated:
             current_user.locale = code  # remembered for the next login too
             state.db.session.commit()
+        else:
+            session[LOCALE_CHOSEN_KEY] = code
     return redirect(_safe_next(request.referrer and urlsplit(request.referrer).path))
 
 

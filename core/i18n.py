@@ -6,11 +6,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
-from flask_babel import Babel, gettext, lazy_gettext
+from flask_babel import Babel, get_locale, gettext, lazy_gettext
 from flask_login import current_user
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 LOCALE_SESSION_KEY = "locale"
+# Each language is named in itself, so that a reader of either can find theirs.
+LOCALE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 __all__ = ["gettext", "lazy_gettext", "format_date", "init_app", "translation_directories"]
 
@@ -53,3 +55,5 @@ def init_app(app: Flask, state) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["ddmmyyyy"] = lambda v: format_date(v, state.settings["app.timezone"])
     app.jinja_env.globals["available_locales"] = locales
+    app.jinja_env.globals["locale_names"] = LOCALE_NAMES
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or default)
