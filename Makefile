@@ -23,7 +23,9 @@ EXTRACT := $(PYBABEL) -q extract -F babel.cfg -k _l -k lazy_gettext --sort-by-fi
 run: install i18n-compile $(DEPLOYMENT_FILE)
 	$(BIN)/cchc db upgrade
 	$(BIN)/cchc demo
-	@echo "Serving CCHC Suite at http://127.0.0.1:5000 (Ctrl+C to stop)"
+	@echo "Serving CCHC Suite at http://127.0.0.1:5000 with the job runner beside it (Ctrl+C stops both)"
+	@$(BIN)/cchc jobs run & runner=$$!; \
+	trap 'kill $$runner 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/cchc serve --host 127.0.0.1 --port 5000
 
 # Both halves always run; make fails if either fails. Any non-zero pytest status fails,
