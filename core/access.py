@@ -22,10 +22,12 @@ CORE_PERMISSIONS = {
     "core.plugins.manage": "Bật/tắt phân hệ cho đơn vị",
     "core.audit.read": "Xem nhật ký thay đổi",
     "core.reports.read": "Xem báo cáo cải cách hành chính",
+    "core.plans.read": "Xem kế hoạch, nhiệm vụ và lịch",
+    "core.plans.manage": "Lập, ban hành và cập nhật kế hoạch, nhiệm vụ",
 }
 CORE_ROLES = (
     RoleSpec("core.admin", "Quản trị hệ thống", tuple(CORE_PERMISSIONS)),
-    RoleSpec("core.staff", "Cán bộ, công chức", ("core.units.read", "core.reports.read")),
+    RoleSpec("core.staff", "Cán bộ, công chức", ("core.units.read", "core.reports.read", "core.plans.read")),
 )
 
 

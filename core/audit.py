@@ -1,8 +1,8 @@
 """Automatic audit trail: every flush of an ``Audited`` record writes old → new values to the log.
 
 Who acted is read from ``session.info["actor"]`` (an ``Actor``), which the web layer sets per
-request and the CLI per command. Rows are written with Core inserts in ``after_flush`` so that they
-share the business change's transaction: a rollback removes both.
+request and the CLI per command. Rows are written with Core inserts from mapper events, on the
+flush's own connection, so that they share the business change's transaction: a rollback removes both.
 """
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, inspect, insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core.models import AuditLog, Audited
 from core.models.base import utcnow
 
 ACTOR_KEY = "actor"
-PENDING_KEY = "cchc.audit.pending"
 
 
 @dataclass(frozen=True)
@@ -74,37 +73,29 @@ def _record_id(obj: Audited) -> str:
     return ",".join(str(part) for part in inspect(obj).mapper.primary_key_from_instance(obj))
 
 
-def _before_flush(session: Session, _ctx, _instances) -> None:
-    pending = session.info.setdefault(PENDING_KEY, [])
-    for obj in session.dirty:
-        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
-            changes = _column_changes(obj, "update")
-            if changes:
-                pending.append((obj, "update", changes))
-    for obj in session.deleted:
-        if isinstance(obj, Audited):
-            pending.append((obj, "delete", _column_changes(obj, "delete")))
-    for obj in session.new:
-        if isinstance(obj, Audited):
-            pending.append((obj, "create", None))
+def _write(connection, obj: Audited, action: str, changes: dict[str, list[Any]]) -> None:
+    session = object_session(obj)
+    actor: Actor = session.info.get(ACTOR_KEY, SYSTEM) if session is not None else SYSTEM
+    connection.execute(insert(AuditLog), [{
+        "at": utcnow(), "user_id": actor.user_id, "actor": actor.name, "unit_id": obj.audit_unit_id(),
+        "action": action, "table_name": obj.__tablename__, "record_id": _record_id(obj), "changes": changes,
+    }])
 
 
-def _after_flush(session: Session, _ctx) -> None:
-    pending = session.info.pop(PENDING_KEY, [])
-    if not pending:
-        return
-    actor: Actor = session.info.get(ACTOR_KEY, SYSTEM)
-    now = utcnow()
-    rows = []
-    for obj, action, changes in pending:
-        if changes is None:  # creates: values (and the id) exist only after the flush
-            changes = _column_changes(obj, "create")
-        rows.append({
-            "at": now, "user_id": actor.user_id, "actor": actor.name, "unit_id": obj.audit_unit_id(),
-            "action": action, "table_name": obj.__tablename__,
-            "record_id": _record_id(obj), "changes": changes,
-        })
-    session.connection().execute(insert(AuditLog), rows)
+# Mapper events fire for every row the flush writes, including rows removed as delete-orphans,
+# which never show up in session.deleted; they run on the flush's own connection and transaction.
+def _after_insert(_mapper, connection, obj) -> None:
+    _write(connection, obj, "create", _column_changes(obj, "create"))
+
+
+def _after_update(_mapper, connection, obj) -> None:
+    changes = _column_changes(obj, "update")
+    if changes:
+        _write(connection, obj, "update", changes)
+
+
+def _after_delete(_mapper, connection, obj) -> None:
+    _write(connection, obj, "delete", _column_changes(obj, "delete"))
 
 
 def record_transition(session: Session, obj: Audited, transition: str, note: str = "", **details: Any) -> None:
@@ -119,8 +110,9 @@ def record_transition(session: Session, obj: Audited, transition: str, note: str
     }])
 
 
-def install(session_class: type[Session] = Session) -> None:
-    """Attach the listeners to every session of the process (idempotent)."""
-    if not event.contains(session_class, "before_flush", _before_flush):
-        event.listen(session_class, "before_flush", _before_flush)
-        event.listen(session_class, "after_flush", _after_flush)
+def install() -> None:
+    """Attach the listeners to every ``Audited`` class, present and future (idempotent)."""
+    if not event.contains(Audited, "after_insert", _after_insert):
+        event.listen(Audited, "after_insert", _after_insert, propagate=True)
+        event.listen(Audited, "after_update", _after_update, propagate=True)
+        event.listen(Audited, "after_delete", _after_delete, propagate=True)

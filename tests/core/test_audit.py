@@ -69,3 +69,21 @@ def test_log_cannot_be_truncated_on_postgresql(state):
     with pytest.raises(DBAPIError, match="append-only"):
         with state.transaction() as s:
             s.execute(text("TRUNCATE core_audit_log"))
+
+
+def test_records_removed_as_delete_orphans_are_logged(state):
+    from datetime import date
+
+    from core.models import Plan, PlanTask
+    with state.transaction() as s:
+        unit = create_unit(s, "OR", "Phòng có kế hoạch")
+        plan = Plan(unit_id=unit.id, number="1", symbol="KH-VP", title="Kế hoạch", year=2026)
+        plan.tasks.append(PlanTask(unit_id=unit.id, title="Việc bị bỏ", due_date=date(2026, 3, 2)))
+        s.add(plan)
+    with state.transaction() as s:
+        plan = s.get(Plan, plan.id)
+        task_id = plan.tasks[0].id
+        plan.tasks.clear()  # delete-orphan: never in session.deleted
+    entries = _log(state, "core_plan_task", task_id)
+    assert [e.action for e in entries] == ["create", "delete"]
+    assert entries[1].changes["title"] == ["Việc bị bỏ", None]
