@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.access import CORE_ROLES
 from core.models import Role, Unit, User
 from core.plugins import PluginRegistry
+from core.scheduling.demo_plans import build_plans
 from core.services.enablement import enable_plugin
 from core.services.units import create_unit
 from core.services.users import create_user, grant
@@ -64,6 +65,6 @@ def build_demo(session: Session, registry: PluginRegistry, password: str | None 
         result.created_users.append((username, role_code))
     if result.created_users:
         result.password = password
-    registry_results = registry.call_each("demo_data", session=session, units=demo_units)
-    del registry_results  # hooks write through the session; nothing is returned
+    build_plans(session, demo_units)
+    registry.call_each("demo_data", session=session, units=demo_units)
     return result

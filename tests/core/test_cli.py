@@ -102,3 +102,13 @@ def test_malformed_settings_file_stops_the_cli_without_traceback(tmp_path):
     done = subprocess.run([*CCHC, "plugins", "list"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "site.toml" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_demo_plans_reproduce_the_2018_figures(cli):
+    assert cli("demo").exit_code == 0
+    listing = cli("plans", "list", "--year", "2018")
+    assert listing.exit_code == 0, listing.output
+    assert "07/07" in listing.output
+    coverage = cli("plans", "coverage", "23/KH-VP", "--year", "2018")
+    assert coverage.exit_code == 0, coverage.output
+    assert "04/11" in coverage.output and "36%" in coverage.output
