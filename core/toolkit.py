@@ -8,7 +8,7 @@ from core.events import Event, EventHandlerError, emit
 from core.manifest import Manifest, PluginError
 from core.models import Audited, Base, Timestamped, Unit, User
 from core.notifications import notify
-from core.plugins import dispatch_for_units, hookimpl
+from core.plugins import EnablementSnapshot, dispatch_for_units, hookimpl
 from core.reports import DashboardCard, Metric, Period, ReportSection
 from core.scheduling.types import CalendarEvent, JobContext, JobSpec
 from core.services import ServiceError
@@ -20,11 +20,45 @@ from core.settings import Settings
 from core.rules import RuleError, rules_for
 
 
+def users_with_permission(session, permission: str, unit_id: int, active_only: bool = True) -> "list[User]":
+    """The users holding ``permission`` in ``unit_id``: through a role in that unit, or in an ancestor
+    unit whose membership includes sub-units. Ordered by username (e.g. the clerks to remind)."""
+    from sqlalchemy import select
+
+    from core.models import Membership, Permission, Role, role_permission
+    units = UnitTree.load(session)
+    ancestors = units.ancestors(unit_id)
+    held_here = Membership.unit_id == unit_id
+    held_above = Membership.unit_id.in_(ancestors) & Membership.include_subunits.is_(True)
+    query = (select(User).join(Membership, Membership.user_id == User.id).join(Role, Role.id == Membership.role_id)
+             .join(role_permission, role_permission.c.role_id == Role.id)
+             .join(Permission, Permission.id == role_permission.c.permission_id)
+             .where(Permission.code == permission, (held_here | held_above) if ancestors else held_here)
+             .distinct().order_by(User.username))
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(session.scalars(query))
+
+
 def __getattr__(name: str):
     # Web classes are imported lazily so that services and jobs can use the toolkit without Flask.
-    if name == "ScopedModelView":
-        from core.admin.base import ScopedModelView
-        return ScopedModelView
+    if name in ("ScopedModelView", "ScopedAccessMixin", "parse_id", "local_datetime"):
+        # ScopedAccessMixin: permission + enablement checks for plain pages (flask_admin BaseView);
+        # parse_id: a record id from a URL or None; local_datetime: dd/mm/yyyy HH:MM in the office's zone.
+        from core.admin import base
+        return getattr(base, name)
+    if name in ("csrf", "access_context", "current_state"):
+        # csrf: the app's CSRFProtect (``csrf.exempt`` for JSON APIs); access_context(): the user's
+        # permissions per unit for this request; current_state(): the running app's CoreState.
+        from core import app
+        return getattr(app, name)
+    if name == "format_date":
+        from core.i18n import format_date
+        return format_date
+    if name == "DmyDateField":
+        # A WTForms field for a date typed as dd/mm/yyyy, with a Vietnamese error on bad input.
+        from core.admin.plan_forms import DmyDateField
+        return DmyDateField
     if name in ("gettext", "lazy_gettext"):
         import flask_babel
         return getattr(flask_babel, name)
@@ -32,7 +66,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "Actor", "Audited", "Base", "CalendarEvent", "DashboardCard", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
+    "Actor", "Audited", "Base", "CalendarEvent", "DashboardCard", "EnablementSnapshot", "ScopedAccessMixin",
+    "access_context", "csrf", "current_state", "format_date", "local_datetime", "parse_id", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
-    "RuleError", "Settings", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "notify", "record_transition",
+    "RuleError", "Settings", "DmyDateField", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "notify", "record_transition",
 ]

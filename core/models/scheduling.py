@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Audited, Base, Timestamped, utcnow
@@ -40,7 +40,11 @@ class Plan(Audited, Timestamped, Base):
     """A plan (kế hoạch) such as 90/KH-VP; an inspection plan's tasks target units."""
 
     __tablename__ = "core_plan"
-    __table_args__ = (UniqueConstraint("unit_id", "year", "number", "symbol", name="uq_core_plan_number"),)
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "number", "symbol", name="uq_core_plan_number"),
+        CheckConstraint("status IN ('draft', 'issued', 'done', 'cancelled')", name="status"),
+        CheckConstraint("kind IN ('plan', 'inspection')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("core_unit.id"), index=True)
@@ -67,7 +71,13 @@ class Plan(Audited, Timestamped, Base):
 
 
 class PlanTask(Audited, Timestamped, Base):
+    """A task of a plan; in an inspection plan it targets a subordinate unit with a list of contents."""
+
     __tablename__ = "core_plan_task"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress"),
+        CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("core_plan.id", ondelete="CASCADE"), index=True)
@@ -86,7 +96,8 @@ class PlanTask(Audited, Timestamped, Base):
     unit = relationship("Unit", foreign_keys=[unit_id])
     target_unit = relationship("Unit", foreign_keys=[target_unit_id])
     owner = relationship("User")
-    attachments: Mapped[list["TaskAttachment"]] = relationship(cascade="all, delete-orphan")
+    attachments: Mapped[list["TaskAttachment"]] = relationship(cascade="all, delete-orphan",
+                                                               order_by="TaskAttachment.id")
 
     def __str__(self) -> str:
         return self.title
@@ -149,12 +160,34 @@ class Notification(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     emailed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The outbox: a row waits here until its e-mail is sent or has failed ``mail.max_attempts`` times,
+    # so an SMTP outage never loses the in-app notification nor blocks the batch.
+    email_pending: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_error: Mapped[str] = mapped_column(Text, default="")
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class CalendarFeedToken(Base):
+class TaskReminder(Base):
+    """A reminder already given for a task, so that it is given once per kind and due date."""
+
+    __tablename__ = "core_task_reminder"
+    __table_args__ = (UniqueConstraint("task_id", "kind", "due_date", name="uq_core_task_reminder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("core_plan_task.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # due_soon | overdue
+    due_date: Mapped[date] = mapped_column(Date)  # a new due date earns a new reminder
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CalendarFeedToken(Audited, Base):
     """A secret for the personal .ics feed; only its hash is stored, and it can be revoked."""
 
     __tablename__ = "core_calendar_feed_token"
+    __unit_attribute__ = None
+    __audit_exclude__ = ("token_hash",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)

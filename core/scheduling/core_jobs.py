@@ -5,4 +5,5 @@ from core.scheduling.types import JobSpec
 
 
 def core_jobs() -> list[JobSpec]:
-    return []
+    from core.scheduling import reminders  # imported here: it pulls in the mail and calendar services
+    return list(reminders.JOBS)

@@ -169,9 +169,13 @@ class Runner:
                  job: RegisteredJob | None = None) -> None:
         job = job or self.jobs.jobs[row.name]
         context = JobContext(session, self.state.settings, now, scheduled_for, _units_for(session, job.plugin))
-        job.spec.func(context)
-        session.add(JobRun(job=row.name, scheduled_for=scheduled_for, runner=self.name, status="ok"))
-        row.last_run_at, row.last_status, row.last_error = now, "ok", ""
+        result = job.spec.func(context)
+        # A job that did its work but met partial failures (an unreachable mail server, say) returns
+        # them in ``errors``: they are shown on the job without rolling its work back.
+        warning = "; ".join(getattr(result, "errors", None) or [])[:2000]
+        session.add(JobRun(job=row.name, scheduled_for=scheduled_for, runner=self.name,
+                           status="warning" if warning else "ok", error=warning))
+        row.last_run_at, row.last_status, row.last_error = now, "warning" if warning else "ok", warning
         row.runs = (row.runs or 0) + 1
         if advance:
             row.next_run_at = next_occurrence(row.schedule, scheduled_for, self.tz)

@@ -77,12 +77,17 @@ def upgrade() -> None:
     sa.Column('dedupe_key', sa.String(length=200), nullable=False),
     sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('emailed', sa.Boolean(), nullable=False),
+    sa.Column('email_pending', sa.Boolean(), nullable=False),
+    sa.Column('email_attempts', sa.Integer(), nullable=False),
+    sa.Column('email_error', sa.Text(), nullable=False),
+    sa.Column('emailed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['core_user.id'], name=op.f('fk_core_notification_user_id_core_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_notification')),
     sa.UniqueConstraint('user_id', 'dedupe_key', name='uq_core_notification_user_key')
     )
     with op.batch_alter_table('core_notification', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_notification_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_core_notification_email_pending'), ['email_pending'], unique=False)
 
     op.create_table('core_plan',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -99,6 +104,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['core_unit.id'], name=op.f('fk_core_plan_unit_id_core_unit')),
+    sa.CheckConstraint("status IN ('draft', 'issued', 'done', 'cancelled')", name=op.f('ck_core_plan_status')),
+    sa.CheckConstraint("kind IN ('plan', 'inspection')", name=op.f('ck_core_plan_kind')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_plan')),
     sa.UniqueConstraint('unit_id', 'year', 'number', 'symbol', name='uq_core_plan_number')
     )
@@ -139,6 +146,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['plan_id'], ['core_plan.id'], name=op.f('fk_core_plan_task_plan_id_core_plan'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_unit_id'], ['core_unit.id'], name=op.f('fk_core_plan_task_target_unit_id_core_unit')),
     sa.ForeignKeyConstraint(['unit_id'], ['core_unit.id'], name=op.f('fk_core_plan_task_unit_id_core_unit')),
+    sa.CheckConstraint('progress >= 0 AND progress <= 100', name=op.f('ck_core_plan_task_progress')),
+    sa.CheckConstraint("status IN ('open', 'done', 'cancelled')", name=op.f('ck_core_plan_task_status')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_plan_task'))
     )
     with op.batch_alter_table('core_plan_task', schema=None) as batch_op:
@@ -162,11 +171,29 @@ def upgrade() -> None:
     with op.batch_alter_table('core_task_attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_task_attachment_task_id'), ['task_id'], unique=False)
 
+    op.create_table('core_task_reminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('recipients', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['task_id'], ['core_plan_task.id'], name=op.f('fk_core_task_reminder_task_id_core_plan_task'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_task_reminder')),
+    sa.UniqueConstraint('task_id', 'kind', 'due_date', name='uq_core_task_reminder')
+    )
+    with op.batch_alter_table('core_task_reminder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_core_task_reminder_task_id'), ['task_id'], unique=False)
+
 
 
 
 def downgrade() -> None:
 
+    with op.batch_alter_table('core_task_reminder', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_task_reminder_task_id'))
+
+    op.drop_table('core_task_reminder')
     with op.batch_alter_table('core_task_attachment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_task_attachment_task_id'))
 
@@ -184,6 +211,7 @@ def downgrade() -> None:
 
     op.drop_table('core_plan')
     with op.batch_alter_table('core_notification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_notification_email_pending'))
         batch_op.drop_index(batch_op.f('ix_core_notification_user_id'))
 
     op.drop_table('core_notification')
