@@ -116,3 +116,15 @@ def install() -> None:
         event.listen(Audited, "after_insert", _after_insert, propagate=True)
         event.listen(Audited, "after_update", _after_update, propagate=True)
         event.listen(Audited, "after_delete", _after_delete, propagate=True)
+
+
+def log_bulk_create(session: Session, table_name: str, unit_id: int | None,
+                    records: list[tuple[Any, dict[str, Any]]], chunk: int = 5000) -> None:
+    """Audit rows written with Core bulk inserts (which bypass the mapper events): one per record."""
+    actor: Actor = session.info.get(ACTOR_KEY, SYSTEM)
+    now = utcnow()
+    rows = [{"at": now, "user_id": actor.user_id, "actor": actor.name, "unit_id": unit_id, "action": "create",
+             "table_name": table_name, "record_id": str(record_id),
+             "changes": {k: [None, _jsonable(v)] for k, v in values.items()}} for record_id, values in records]
+    for start in range(0, len(rows), chunk):
+        session.execute(insert(AuditLog), rows[start:start + chunk])

@@ -3,7 +3,7 @@
 Everything a plugin needs from the core is re-exported here; when a plugin needs something new,
 it is added here (documented) rather than imported from deeper inside ``core``.
 """
-from core.audit import Actor, record_transition
+from core.audit import Actor, log_bulk_create, record_transition
 from core.events import Event, EventHandlerError, emit
 from core.manifest import Manifest, PluginError
 from core.models import Audited, Base, Timestamped, Unit, User
@@ -69,5 +69,5 @@ __all__ = [
     "Actor", "Audited", "Base", "CalendarEvent", "DashboardCard", "EnablementSnapshot", "ScopedAccessMixin",
     "access_context", "csrf", "current_state", "format_date", "local_datetime", "parse_id", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
-    "RuleError", "Settings", "DmyDateField", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "notify", "record_transition",
+    "RuleError", "Settings", "DmyDateField", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "log_bulk_create", "notify", "record_transition",
 ]
