@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None, plugin_modules: list[ModuleType
 
     from core.admin import init_admin
     init_admin(app, state)
+    from core import feeds
+    feeds.init_app(app)  # the personal .ics feed, /calendar/<token>.ics
     for plugin, blueprints in registry.call_each("register_blueprints", app=app):
         for blueprint in blueprints or []:
             app.register_blueprint(blueprint)

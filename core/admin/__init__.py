@@ -21,6 +21,10 @@ def init_admin(app: Flask, state) -> Admin:
     for view in core_views(state.db.session):
         view.category = view.category or SYSTEM_CATEGORY
         admin.add_view(view)
+    from core.admin.scheduling_views import scheduling_views  # plans, shared calendar, .ics feed page
+    admin.add_views(*scheduling_views(state.db.session))
+    from core.admin.notifications_page import init_app as init_notifications
+    init_notifications(app, admin)  # the navbar bell and the notifications page
     for plugin, views in state.registry.call_each("register_admin_views", session=state.db.session):
         label = state.registry.get(plugin).label
         for view in views or []:

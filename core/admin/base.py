@@ -6,15 +6,17 @@ view's permission *and* the view's plugin is enabled. Anything else answers 404 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from flask import abort, flash, redirect, request, url_for
+from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps Flask-Admin's domain loaded)
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import false
+from sqlalchemy import false, func, select
 from sqlalchemy import inspect as sa_inspect
 from wtforms.validators import ValidationError
 
@@ -24,11 +26,37 @@ from core.models import Unit
 from core.plugins import EnablementSnapshot
 from core.services import ServiceError
 
-DATE_FORMATTERS = dict(typefmt.BASE_FORMATTERS)
-DATE_FORMATTERS.update({
-    date: lambda view, value, name: format_date(value),
-    datetime: lambda view, value, name: format_date(value),
-})
+
+def local_datetime(value: datetime) -> str:
+    """dd/mm/yyyy HH:MM in the office's time zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)  # SQLite drops the zone; every timestamp is stored in UTC
+    return format_date(value, current_state().settings["app.timezone"])
+
+
+# datetime first: Flask-Admin takes the first isinstance match, and a datetime is a date.
+_DATES = {datetime: lambda view, value, name: local_datetime(value), date: lambda view, value, name: format_date(value)}
+DATE_FORMATTERS = {**typefmt.BASE_FORMATTERS, **_DATES}
+EXPORT_DATE_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, **_DATES}
+
+
+MAX_ID = 2**31 - 1  # the INTEGER primary keys of every table
+
+
+def parse_id(value) -> int | None:
+    """A record id from a URL or form, or None: a guessed id must end in 404, never in a database error."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
+class AdminForm(FlaskForm):
+    """Flask-WTF's CSRF token, plus the edited object that Flask-Admin's ``Unique`` validator compares against."""
+
+    def __init__(self, *args, **kwargs):
+        self._obj = kwargs.get("obj")  # without it, saving a record unchanged fails "Already exists"
+        super().__init__(*args, **kwargs)
 
 
 class ScopedAccessMixin:
@@ -51,6 +79,12 @@ class ScopedAccessMixin:
     def is_accessible(self) -> bool:
         return bool(self.allowed_unit_ids())
 
+    def covers_whole_organisation(self, write: bool = False) -> bool:
+        """Whether the user holds the permission in every unit: needed for records that belong to no unit."""
+        units = self.allowed_unit_ids(write)
+        session = current_state().db.session()
+        return bool(units) and not session.scalar(select(func.count(Unit.id)).where(Unit.id.not_in(units)))
+
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path))
@@ -60,9 +94,10 @@ class ScopedAccessMixin:
 class ScopedModelView(ScopedAccessMixin, ModelView):
     """Base model view; the model must be ``Audited`` with a unit attribute (``unit_id`` by default)."""
 
-    form_base_class = FlaskForm
+    form_base_class = AdminForm
     column_type_formatters = DATE_FORMATTERS
     column_type_formatters_detail = DATE_FORMATTERS
+    column_type_formatters_export = EXPORT_DATE_FORMATTERS
     can_view_details = True
     can_export = True
     export_types = ["csv"]
@@ -106,10 +141,16 @@ class ScopedModelView(ScopedAccessMixin, ModelView):
         # Opening a record for editing or deleting needs the write scope, not just the read scope.
         write = (request.endpoint or "").rsplit(".", 1)[-1] in self.WRITE_ENDPOINTS
         query = self.scope(super().get_query(), write=write)
-        record = query.filter(self.model.id == id).one_or_none() if str(id).isdigit() else None
+        number = parse_id(id)
+        record = query.filter(self.model.id == number).one_or_none() if number is not None else None
         if record is None:
             abort(404)
         return record
+
+    @action("delete", admin_lazy_gettext("Delete"), admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        # PostgreSQL will not compare an integer key with the strings a form posts.
+        return super().action_delete(tuple(n for n in map(parse_id, ids) if n is not None))
 
     # -- writes -----------------------------------------------------------------------------
     def _check_writable(self, model) -> None:
@@ -139,6 +180,13 @@ class ScopedModelView(ScopedAccessMixin, ModelView):
 
     def edit_form(self, obj=None):
         return self._limit_unit_choices(super().edit_form(obj))
+
+    def _export_csv(self, return_url):
+        response = super()._export_csv(return_url)
+        # Render the rows now: the database session ends with the request, before a streamed body is read,
+        # and lazy-loaded columns (a unit's parent) would then fail.
+        response.make_sequence()
+        return response
 
     def handle_view_exception(self, exc):
         if isinstance(exc, (ServiceError, ValidationError)):

@@ -65,7 +65,7 @@ def cli(ctx: click.Context):
 
 
 def _register_commands() -> None:
-    from core.cli import calendar, db, demo, jobs, plugins, serve, setup, units, users  # noqa: F401  (commands attach themselves)
+    from core.cli import calendar, db, demo, jobs, plans, plugins, serve, setup, units, users  # noqa: F401  (commands attach themselves)
 
 
 def main(argv: list[str] | None = None) -> None:
