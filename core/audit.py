@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -63,9 +63,16 @@ def _column_changes(obj: Audited, action: str) -> dict[str, list[Any]]:
         elif hist.has_changes():
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
-            if old != new:
+            if not _same(old, new):
                 changes[key] = [_jsonable(old), _jsonable(new)]
     return changes
+
+
+def _same(old: Any, new: Any) -> bool:
+    # SQLite hands back naive UTC datetimes; re-assigning the aware value (session.merge) is no change.
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return old.replace(tzinfo=old.tzinfo or timezone.utc) == new.replace(tzinfo=new.tzinfo or timezone.utc)
+    return old == new
 
 
 def _record_id(obj: Audited) -> str:

@@ -87,3 +87,11 @@ def test_records_removed_as_delete_orphans_are_logged(state):
     entries = _log(state, "core_plan_task", task_id)
     assert [e.action for e in entries] == ["create", "delete"]
     assert entries[1].changes["title"] == ["Việc bị bỏ", None]
+
+
+def test_merging_an_unchanged_record_logs_nothing(state):
+    with state.transaction() as s:
+        unit = create_unit(s, "MG", "Không đổi")
+    with state.transaction() as s:
+        s.merge(unit)  # carries the timezone-aware created_at back over SQLite's naive one
+    assert [e.action for e in _log(state, "core_unit", unit.id)] == ["create"]
