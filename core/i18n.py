@@ -20,8 +20,9 @@ __all__ = ["gettext", "lazy_gettext", "format_date", "init_app", "translation_di
 def translation_directories(state) -> list[str]:
     dirs = [str(CORE_TRANSLATIONS)]
     for manifest in state.registry.manifests:
-        module_dir = Path(__import__(manifest.module, fromlist=["_"]).__file__).parent
-        if (module_dir / "translations").is_dir():
+        source = getattr(__import__(manifest.module, fromlist=["_"]), "__file__", None)
+        module_dir = Path(source).parent if source else None  # in-memory or namespace packages have none
+        if module_dir is not None and (module_dir / "translations").is_dir():
             dirs.append(str(module_dir / "translations"))
     return dirs
 

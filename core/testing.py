@@ -296,16 +296,20 @@ def client_for(user_factory, login):
 
 @pytest.fixture
 def cli(app, cchc_current):
-    """Run ``cchc`` in-process: ``cli("plugins", "list")`` returns click's ``Result``."""
+    """Run ``cchc`` in-process, plugin commands included: ``cli("plugins", "list")`` returns click's ``Result``."""
     from click.testing import CliRunner
 
     from core.cli import cli as root
 
     runner = CliRunner()
+    before = set(root.commands)
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
         state = cchc_current.state
+        state.registry.call_each("register_cli", cli=root)  # as ``core.cli.main`` does for the real ``cchc``
         return runner.invoke(root, list(args), input=input, env=env,
                              obj={"settings": state.settings, "plugin_modules": state.registry.modules})
 
-    return run
+    yield run
+    for name in set(root.commands) - before:  # register_cli adds to the process-wide group
+        del root.commands[name]
