@@ -35,6 +35,8 @@ def set_actor(session: Session, actor: Actor) -> None:
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float, bool):
+        return value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -125,13 +127,19 @@ def install() -> None:
         event.listen(Audited, "after_delete", _after_delete, propagate=True)
 
 
-def log_bulk_create(session: Session, table_name: str, unit_id: int | None,
+def log_bulk_create(session: Session, model: type[Audited], unit_id: int | None,
                     records: list[tuple[Any, dict[str, Any]]], chunk: int = 5000) -> None:
-    """Audit rows written with Core bulk inserts (which bypass the mapper events): one per record."""
+    """Audit rows for records written with Core bulk inserts (which bypass the mapper events): one per
+    record, with its non-empty values, less the model's ``__audit_exclude__``."""
     actor: Actor = session.info.get(ACTOR_KEY, SYSTEM)
-    now = utcnow()
+    now, skip = utcnow(), set(model.__audit_exclude__)
+    dates = (date, datetime)
     rows = [{"at": now, "user_id": actor.user_id, "actor": actor.name, "unit_id": unit_id, "action": "create",
-             "table_name": table_name, "record_id": str(record_id),
-             "changes": {k: [None, _jsonable(v)] for k, v in values.items()}} for record_id, values in records]
+             "table_name": model.__tablename__, "record_id": str(record_id),
+             # inlined _jsonable: this loop runs once per value of every record in the batch
+             "changes": {k: [None, v.isoformat() if isinstance(v, dates) else v] for k, v in values.items()
+                         if v is not None and v != "" and k not in skip}}
+            for record_id, values in records]
+    connection = session.connection()
     for start in range(0, len(rows), chunk):
-        session.execute(insert(AuditLog), rows[start:start + chunk])
+        connection.execute(insert(AuditLog.__table__), rows[start:start + chunk])

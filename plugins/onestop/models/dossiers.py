@@ -23,6 +23,7 @@ class DossierCounter(Base):
 
 class Dossier(Audited, Timestamped, Base):
     __tablename__ = "onestop_dossier"
+    __audit_exclude__ = ("lookup_secret", "created_at", "updated_at")  # the slip's second factor stays secret
     __table_args__ = (
         UniqueConstraint("unit_id", "receipt_day", "sequence", name="uq_onestop_dossier_unit_day_seq"),
         Index("ix_onestop_dossier_unit_received", "unit_id", "received_on"),
