@@ -18,6 +18,10 @@ from core.state import settings_of
 from core.scheduling.calendar_service import calendar_for, hours_for_unit
 from core.settings import Settings
 from core.rules import RuleError, rules_for
+# Plans and tasks of the core (e.g. a programme's annual plan, a follow-up task with a due date).
+from core.models import Plan, PlanTask
+from core.scheduling.plans import create_plan, parse_date, transition_plan
+from core.scheduling.tasks import add_task, update_task
 
 
 def users_with_permission(session, permission: str, unit_id: int, active_only: bool = True) -> "list[User]":
@@ -38,6 +42,15 @@ def users_with_permission(session, permission: str, unit_id: int, active_only: b
     if active_only:
         query = query.where(User.active.is_(True))
     return list(session.scalars(query))
+
+
+def home_unit_ids(session, user_id: int) -> "set[int]":
+    """The units where ``user_id`` holds a role directly (not the sub-units a role may extend to): the
+    user's own units, e.g. to keep an internal auditor from auditing their own unit."""
+    from sqlalchemy import select
+
+    from core.models import Membership
+    return set(session.scalars(select(Membership.unit_id).where(Membership.user_id == user_id)))
 
 
 def __getattr__(name: str):
@@ -69,5 +82,6 @@ __all__ = [
     "Actor", "Audited", "Base", "CalendarEvent", "DashboardCard", "EnablementSnapshot", "ScopedAccessMixin",
     "access_context", "csrf", "current_state", "format_date", "local_datetime", "parse_id", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
-    "RuleError", "Settings", "DmyDateField", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "log_bulk_create", "notify", "record_transition",
+    "RuleError", "Settings", "DmyDateField", "Plan", "PlanTask", "add_task", "create_plan", "home_unit_ids",
+    "parse_date", "transition_plan", "update_task", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "log_bulk_create", "notify", "record_transition",
 ]

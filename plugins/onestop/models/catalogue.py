@@ -1,7 +1,9 @@
 """The catalogue: fields (lĩnh vực) and their administrative procedures."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.toolkit import Audited, Base, Timestamped
@@ -46,11 +48,13 @@ class Procedure(Audited, Timestamped, Base):
     online_mode: Mapped[str] = mapped_column(String(12), default="")
     supplement_policy: Mapped[str] = mapped_column(String(10), default="pause")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    published_on: Mapped[date | None] = mapped_column(Date)  # the decision publishing it in the catalogue
 
     field: Mapped[Field] = relationship(back_populates="procedures")
-    documents: Mapped[list["ProcedureDocument"]] = relationship(cascade="all, delete-orphan",
+    documents: Mapped[list["ProcedureDocument"]] = relationship(cascade="all, delete-orphan", back_populates="procedure",
                                                                 order_by="ProcedureDocument.position")
-    steps: Mapped[list["ProcedureStep"]] = relationship(cascade="all, delete-orphan", order_by="ProcedureStep.position")
+    steps: Mapped[list["ProcedureStep"]] = relationship(cascade="all, delete-orphan", back_populates="procedure",
+                                                        order_by="ProcedureStep.position")
 
     def limit_for(self, channel: str) -> int:
         return self.online_time_limit if channel == "online" and self.online_time_limit else self.time_limit
@@ -71,6 +75,8 @@ class ProcedureDocument(Audited, Base):
     certified_copies: Mapped[int] = mapped_column(Integer, default=0)
     copies: Mapped[int] = mapped_column(Integer, default=0)
 
+    procedure: Mapped[Procedure] = relationship(back_populates="documents")  # the back-office inline forms need it
+
 
 class ProcedureStep(Audited, Base):
     __tablename__ = "onestop_procedure_step"
@@ -82,3 +88,5 @@ class ProcedureStep(Audited, Base):
     name: Mapped[str] = mapped_column(String(255))
     share_percent: Mapped[int] = mapped_column(Integer, default=0)
     handler_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+
+    procedure: Mapped[Procedure] = relationship(back_populates="steps")

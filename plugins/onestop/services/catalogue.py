@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ class ProcedureSpec:
     supplement_policy: str = "pause"
     documents: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, originals, certified, copies
     steps: list[tuple[str, int]] = field(default_factory=list)  # name, share of the limit in percent
+    published_on: date | None = None  # the date of the decision that published the procedure
 
     def problems(self) -> list[str]:
         errors = []
@@ -70,7 +72,7 @@ def save_procedure(session: Session, unit_id: int, spec: ProcedureSpec, field_ob
                                                        Procedure.national_code == spec.national_code))
     procedure = procedure or Procedure(unit_id=unit_id, national_code=spec.national_code)
     for attr in ("name", "time_limit", "limit_kind", "online_time_limit", "authority", "fee", "fee_note",
-                 "online_level", "online_mode", "supplement_policy"):
+                 "online_level", "online_mode", "supplement_policy", "published_on"):
         setattr(procedure, attr, getattr(spec, attr))
     procedure.field = field_obj
     procedure.documents = [ProcedureDocument(unit_id=unit_id, position=i, name=n, originals=o, certified_copies=c,

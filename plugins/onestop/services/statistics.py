@@ -7,12 +7,13 @@ the period. On-time rate = (early + on time) / resolved.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from plugins.onestop.models import Dossier, Field
+from plugins.onestop.services.clock import OFFICE_TZ
 
 COUNTS = ("carried_over", "received_online", "received_counter", "resolved_early", "resolved_on_time",
           "resolved_late", "pending_within", "pending_overdue", "closed")
@@ -64,8 +65,11 @@ def _count(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def statistics_query(start: date, end: date, unit_ids: list[int], by: tuple[str, ...] = ("unit", "field")):
+def statistics_query(start: date, end: date, unit_ids: list[int], by: tuple[str, ...] = ("unit", "field"),
+                     today: date | None = None):
     d = Dossier
+    # A period still running is judged as of today: nothing is overdue at a date yet to come.
+    as_of = min(end, today) if today else end
     finished = func.coalesce(d.resolved_on, d.closed_on)
     open_at_end = or_(finished.is_(None), finished > end)
     new = d.receipt_day.between(start, end)
@@ -77,8 +81,8 @@ def statistics_query(start: date, end: date, unit_ids: list[int], by: tuple[str,
         "resolved_early": _count(and_(resolved, d.resolved_on < d.appointment_on)),
         "resolved_on_time": _count(and_(resolved, d.resolved_on == d.appointment_on)),
         "resolved_late": _count(and_(resolved, d.resolved_on > d.appointment_on)),
-        "pending_within": _count(and_(open_at_end, d.appointment_on >= end)),
-        "pending_overdue": _count(and_(open_at_end, d.appointment_on < end)),
+        "pending_within": _count(and_(open_at_end, d.appointment_on >= as_of)),
+        "pending_overdue": _count(and_(open_at_end, d.appointment_on < as_of)),
         "closed": _count(d.closed_on.between(start, end)),
     }
     keys = [d.unit_id if "unit" in by else None, d.field_id if "field" in by else None]
@@ -91,10 +95,12 @@ def statistics_query(start: date, end: date, unit_ids: list[int], by: tuple[str,
 
 
 def compute(session: Session, start: date, end: date, unit_ids: list[int],
-            by: tuple[str, ...] = ("unit", "field")) -> list[StatRow]:
+            by: tuple[str, ...] = ("unit", "field"), today: date | None = None) -> list[StatRow]:
+    """The report's counts; ``today`` (default: the office's today) caps when "overdue" is judged."""
     if end < start:
         raise ValueError("Ngày kết thúc phải sau ngày bắt đầu")
-    rows = session.execute(statistics_query(start, end, unit_ids, by)).mappings().all()
+    today = today or datetime.now(OFFICE_TZ).date()
+    rows = session.execute(statistics_query(start, end, unit_ids, by, today)).mappings().all()
     names = dict(session.execute(select(Field.id, Field.name)).all()) if "field" in by else {}
     result = [StatRow(unit_id=r.get("unit_id"), field_id=r.get("field_id"), field_name=names.get(r.get("field_id"), ""),
                       **{k: int(r[k] or 0) for k in COUNTS}) for r in rows]

@@ -138,3 +138,16 @@ def test_bad_applicant_data_is_refused_in_vietnamese(counter):
     with state.transaction() as s, pytest.raises(ServiceError) as caught:
         register_online(s, s.merge(unit), IntakeRequest(pause.id, Applicant(" ", "12ab", phone="123", email="x@")))
     assert "Họ tên" in str(caught.value) and "12 chữ số" in str(caught.value) and "điện thoại" in str(caught.value)
+
+
+def test_a_running_period_judges_overdue_as_of_today(counter):
+    from plugins.onestop.services import statistics
+    state, unit, pause, _ = counter
+    _receive(state, unit, pause)  # appointment 26/02/2026
+    with state.transaction() as s:
+        quarter = statistics.total(statistics.compute(s, date(2026, 1, 1), date(2026, 3, 31), [unit.id],
+                                                      today=date(2026, 2, 20)))
+        assert (quarter.pending_within, quarter.pending_overdue) == (1, 0)
+        later = statistics.total(statistics.compute(s, date(2026, 1, 1), date(2026, 3, 31), [unit.id],
+                                                    today=date(2026, 4, 2)))
+        assert (later.pending_within, later.pending_overdue) == (0, 1)
