@@ -73,7 +73,8 @@ def _applicant(rng: random.Random) -> Applicant:
 
 def _received_at(day: date, rng: random.Random) -> datetime:
     moment = datetime.combine(day, time(rng.randrange(7, 11), rng.randrange(0, 60)), OFFICE_TZ)
-    return moment.astimezone(timezone.utc)
+    # Today's demo dossiers must not be received later than now.
+    return min(moment.astimezone(timezone.utc), datetime.now(timezone.utc) - timedelta(minutes=rng.randrange(5, 60)))
 
 
 def _receive(session, settings, office, procedure, day, rng, channel="counter") -> Dossier:
@@ -83,12 +84,16 @@ def _receive(session, settings, office, procedure, day, rng, channel="counter") 
 
 
 def _finish(session, settings, dossier: Dossier, resolve_day: date, rng, returned: bool = True) -> None:
-    at = _received_at(resolve_day, rng)
-    transition(session, settings, dossier, "assign", None, now=at - timedelta(minutes=30),
+    # assign, resolve, return: in that order, after the receipt, and never in the future
+    now = datetime.now(timezone.utc)
+    received = dossier.received_at
+    at = max(_received_at(resolve_day, rng), received + timedelta(minutes=40))
+    assign_at = min(received + timedelta(minutes=10), now)
+    transition(session, settings, dossier, "assign", None, now=assign_at,
                handler_id=session.info["onestop.demo_handler"], step=1)
-    transition(session, settings, dossier, "resolve", None, now=at)
+    transition(session, settings, dossier, "resolve", None, now=min(at, now))
     if returned:
-        transition(session, settings, dossier, "return", None, now=at + timedelta(hours=2))
+        transition(session, settings, dossier, "return", None, now=min(at + timedelta(hours=2), now))
 
 
 def _working_days(session, settings, start: date, end: date) -> list[date]:

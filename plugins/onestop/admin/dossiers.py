@@ -59,6 +59,9 @@ class DossierView(PluginTemplates, KeyedFilters, ScopedModelView):
     column_searchable_list = ("code", "applicant_name", "applicant_id_number")
     column_sortable_list = ("code", "applicant_name", "received_at", "appointment_on", "status")
     column_default_sort = ("id", True)
+    # No COUNT(*) over a unit's whole history on every page view: at a million dossiers it costs more
+    # than the page itself. Pages go forward and back; filters narrow the list.
+    simple_list_pager = True
     column_formatters = {
         "code": _code, "appointment_on": _appointment,
         "status": lambda v, c, m, n: status_badge(m.status),
