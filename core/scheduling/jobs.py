@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from croniter import croniter
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.models import JobRun, JobState, PluginEnablement, Unit
@@ -92,13 +93,17 @@ class JobRegistry:
 
 
 def sync_states(session: Session, jobs: JobRegistry, now: datetime, tz: str) -> None:
-    """Create state rows for new jobs; a schedule set by an operator (``cchc jobs schedule``) is kept."""
-    known = {s.name for s in session.scalars(select(JobState))}
-    for name, job in jobs.jobs.items():
-        if name not in known:
-            session.add(JobState(name=name, schedule=job.spec.schedule,
-                                 next_run_at=next_occurrence(job.spec.schedule, now - timedelta(seconds=1), tz)))
-    session.flush()
+    """Create state rows for new jobs; a schedule set by an operator (``cchc jobs schedule``) is kept.
+
+    Runners start together, so the insert skips rows another runner created a moment ago.
+    """
+    rows = [{"name": name, "schedule": job.spec.schedule, "last_status": "never", "last_error": "", "runs": 0,
+             "failures": 0, "next_run_at": next_occurrence(job.spec.schedule, now - timedelta(seconds=1), tz)}
+            for name, job in jobs.jobs.items()]
+    if rows:
+        dialect = session.get_bind().dialect.name
+        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(JobState)
+        session.execute(upsert.on_conflict_do_nothing(index_elements=["name"]), rows)
 
 
 def set_schedule(session: Session, name: str, schedule: str, now: datetime, tz: str) -> JobState:

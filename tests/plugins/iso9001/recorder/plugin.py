@@ -1,0 +1,8 @@
+from core.toolkit import hookimpl
+
+EVENTS: list = []
+
+
+@hookimpl
+def handle_event(session, event):
+    EVENTS.append(event)
