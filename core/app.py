@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from core import i18n
 from core.access import AccessContext
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None, plugin_modules: list[ModuleType
     app.extensions["cchc"] = state
 
     csrf.init_app(app)
+    # Plugins keep templates in <package>/templates/<plugin name>/...; every view and page finds them.
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(registry.package_dirs("templates"))])
     i18n.init_app(app, state)
     from core import auth
     auth.init_app(app, state)

@@ -18,13 +18,7 @@ __all__ = ["gettext", "lazy_gettext", "format_date", "init_app", "translation_di
 
 
 def translation_directories(state) -> list[str]:
-    dirs = [str(CORE_TRANSLATIONS)]
-    for manifest in state.registry.manifests:
-        source = getattr(__import__(manifest.module, fromlist=["_"]), "__file__", None)
-        module_dir = Path(source).parent if source else None  # in-memory or namespace packages have none
-        if module_dir is not None and (module_dir / "translations").is_dir():
-            dirs.append(str(module_dir / "translations"))
-    return dirs
+    return [str(CORE_TRANSLATIONS), *state.registry.package_dirs("translations")]
 
 
 def format_date(value: date | datetime | None, tz: str = "Asia/Ho_Chi_Minh") -> str:

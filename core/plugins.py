@@ -9,6 +9,7 @@ import importlib
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 import inspect
 from typing import Any, Iterable, Sequence
@@ -109,6 +110,16 @@ class PluginRegistry:
     def hooks_implemented(self, name: str) -> list[str]:
         plugin = self.pm.get_plugin(name)
         return sorted(hc.name for hc in self.pm.get_hookcallers(plugin) or [])
+
+    def package_dirs(self, subdir: str) -> list[str]:
+        """Existing ``<plugin package>/<subdir>`` folders (templates, translations), in plugin order."""
+        found = []
+        for manifest in self.manifests:
+            source = getattr(importlib.import_module(manifest.module), "__file__", None)
+            folder = Path(source).parent / subdir if source else None  # in-memory packages have no folder
+            if folder is not None and folder.is_dir():
+                found.append(str(folder))
+        return found
 
     def dependants(self, name: str) -> list[str]:
         return [m.name for m in self.manifests if name in m.depends]

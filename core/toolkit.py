@@ -15,6 +15,7 @@ from core.services import ServiceError
 from core.services.enablement import is_enabled
 from core.services.units import UnitTree, get_unit
 from core.state import settings_of
+from core.uploads import check_upload, clean_filename
 from core.scheduling.calendar_service import calendar_for, hours_for_unit
 from core.settings import Settings
 from core.rules import RuleError, rules_for
@@ -53,6 +54,13 @@ def home_unit_ids(session, user_id: int) -> "set[int]":
     return set(session.scalars(select(Membership.unit_id).where(Membership.user_id == user_id)))
 
 
+def office_today(session) -> "date":
+    """Today's date in the office's time zone (``app.timezone``), not the server's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo(settings_of(session)["app.timezone"])).date()
+
+
 def __getattr__(name: str):
     # Web classes are imported lazily so that services and jobs can use the toolkit without Flask.
     if name in ("ScopedModelView", "ScopedAccessMixin", "parse_id", "local_datetime"):
@@ -68,6 +76,10 @@ def __getattr__(name: str):
     if name == "format_date":
         from core.i18n import format_date
         return format_date
+    if name in ("DayEquals", "DayFrom", "DayTo", "IdEqualFilter", "KeyedFilters", "keyed"):
+        # List filters: days typed as dd/mm/yyyy, integer keys, readable query-string names.
+        from core.admin import filters
+        return getattr(filters, name)
     if name == "DmyDateField":
         # A WTForms field for a date typed as dd/mm/yyyy, with a Vietnamese error on bad input.
         from core.admin.plan_forms import DmyDateField
@@ -82,6 +94,7 @@ __all__ = [
     "Actor", "Audited", "Base", "CalendarEvent", "DashboardCard", "EnablementSnapshot", "ScopedAccessMixin",
     "access_context", "csrf", "current_state", "format_date", "local_datetime", "parse_id", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
-    "RuleError", "Settings", "DmyDateField", "Plan", "PlanTask", "add_task", "create_plan", "home_unit_ids",
+    "RuleError", "Settings", "DmyDateField", "DayEquals", "DayFrom", "DayTo", "IdEqualFilter", "KeyedFilters",
+    "keyed", "office_today", "check_upload", "clean_filename", "Plan", "PlanTask", "add_task", "create_plan", "home_unit_ids",
     "parse_date", "transition_plan", "update_task", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "log_bulk_create", "notify", "record_transition",
 ]

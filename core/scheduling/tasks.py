@@ -5,7 +5,6 @@ transaction (or the back office's rollback) then leaves the database as it was.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,26 +17,11 @@ from core.scheduling.calendar import WorkingCalendar
 from core.scheduling.plans import CLOSED, parse_date, status_label
 from core.services import ServiceError
 from core.services.units import UnitTree
+from core.uploads import check_upload
 
 TASK_STATUSES = {"open": "Đang thực hiện", "done": "Hoàn thành", "cancelled": "Đã huỷ"}
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_TASK = 20
-# extension -> (content type, magic prefixes of the content; empty: text that must be UTF-8)
-_OLE, _ZIP = (b"\xd0\xcf\x11\xe0",), (b"PK\x03\x04",)
-ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF",)),
-    ".doc": ("application/msword", _OLE),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
-    ".xls": ("application/vnd.ms-excel", _OLE),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    ".odt": ("application/vnd.oasis.opendocument.text", _ZIP),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".txt": ("text/plain", ()),
-    ".zip": ("application/zip", _ZIP),
-}
 ALLOWED_LABEL = "PDF, Word (.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt, .ods), ảnh PNG/JPEG, .txt, .zip"
 
 
@@ -156,36 +140,11 @@ def delete_task(session: Session, task: PlanTask) -> None:
 
 # -- attachments ---------------------------------------------------------------------------------------------
 
-def clean_filename(filename: str) -> str:
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
-    return name[-255:]
-
-
 def add_attachment(session: Session, task: PlanTask, filename: str, data: bytes,
                    max_bytes: int = MAX_ATTACHMENT_BYTES) -> TaskAttachment:
     """Attach evidence to a task; the type comes from the extension and must match the content."""
     check_plan_open(task.plan)
-    name = clean_filename(filename)
-    if not name:
-        raise ServiceError("Chưa chọn tệp đính kèm (no file)")
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in ALLOWED_TYPES:
-        raise ServiceError(f"Tệp “{name}” có định dạng không được phép; chỉ nhận {ALLOWED_LABEL} "
-                           "(file type not allowed)")
-    if not data:
-        raise ServiceError(f"Tệp “{name}” rỗng (empty file)")
-    if len(data) > max_bytes:
-        raise ServiceError(f"Tệp “{name}” dung lượng {len(data) / 1048576:.1f} MB, vượt giới hạn "
-                           f"{max_bytes / 1048576:.0f} MB (file too large)")
-    content_type, magic = ALLOWED_TYPES[extension]
-    if magic and not data.startswith(magic):
-        raise ServiceError(f"Nội dung tệp “{name}” không đúng định dạng {extension} (content does not match the type)")
-    if not magic:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ServiceError(f"Tệp “{name}” không phải văn bản UTF-8 (content does not match the type)") from None
+    name, content_type = check_upload(filename, data, max_bytes, allowed_label=ALLOWED_LABEL)
     if len(task.attachments) >= MAX_ATTACHMENTS_PER_TASK:
         raise ServiceError(f"Mỗi nhiệm vụ có tối đa {MAX_ATTACHMENTS_PER_TASK} tệp đính kèm (too many files)")
     attachment = TaskAttachment(task_id=task.id, unit_id=task.unit_id, filename=name, content_type=content_type,

@@ -17,7 +17,6 @@ from wtforms.fields.choices import SelectChoice
 
 from core.toolkit import ScopedAccessMixin, Unit, current_state
 from plugins.onestop import importer
-from plugins.onestop.views import TEMPLATES
 
 
 class ImportForm(FlaskForm):
@@ -35,11 +34,6 @@ class CatalogueImportView(ScopedAccessMixin, BaseView):
     def __init__(self, name: str = "Nhập danh mục thủ tục", endpoint: str = "onestop_import",
                  **kwargs):
         super().__init__(name=name, endpoint=endpoint, **kwargs)
-
-    def create_blueprint(self, admin):
-        blueprint = super().create_blueprint(admin)
-        blueprint.template_folder = str(TEMPLATES)  # finds onestop/import/*.html
-        return blueprint
 
     def _form(self) -> tuple[ImportForm, dict[str, Unit]]:
         session = current_state().db.session()

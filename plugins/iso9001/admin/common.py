@@ -1,34 +1,21 @@
-"""Shared pieces of the ISO 9001 back office: templates folder, permission helpers, pickers, filters, badges."""
+"""Shared pieces of the ISO 9001 back office: permission helpers, pickers, badges."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import abort, flash, request
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from core.toolkit import ServiceError, Unit, access_context, parse_date, parse_id, users_with_permission
-from plugins.iso9001.services.common import office_today
+from core.toolkit import (DayFrom, DayTo, KeyedFilters, ServiceError, Unit, access_context,  # noqa: F401
+                          keyed, office_today, parse_id, users_with_permission)
 
-TEMPLATES = str(Path(__file__).resolve().parent.parent / "templates")
 COLOURS = {"planned": "info", "in_progress": "primary", "closed": "success", "cancelled": "dark", "draft": "secondary",
            "analysis": "warning", "action_plan": "warning", "open": "primary", "done": "success", "current": "success",
            "superseded": "secondary", "minor_nc": "warning", "major_nc": "danger", "conforming": "success",
            "observation": "info", "ofi": "info", "na": "light", "minor": "warning", "major": "danger"}
 
 
-class PluginTemplates:
-    """Let a Flask-Admin view find ``iso9001/admin/*.html`` (the plugin's own template folder)."""
-
-    def create_blueprint(self, admin):
-        blueprint = super().create_blueprint(admin)
-        blueprint.template_folder = TEMPLATES  # looked up across blueprints: Flask-Admin's own stay reachable
-        return blueprint
-
-
-class IsoView(PluginTemplates):
+class IsoView:
     """Helpers for the custom pages of a scoped view: permissions per unit, the acting user, the office's day."""
 
     def units_with(self, permission: str) -> frozenset[int]:
@@ -91,42 +78,3 @@ def link(url: str, label: str) -> Markup:
     return Markup(f'<a href="{escape(url)}">{escape(label)}</a>')
 
 
-class _DayFilter(BaseSQLAFilter):
-    """A day typed as dd/mm/yyyy (yyyy-mm-dd accepted, as calendar links send it)."""
-
-    def validate(self, value):
-        try:
-            return parse_date(value) is not None
-        except ServiceError:
-            return False
-
-    def clean(self, value):
-        return parse_date(value)
-
-
-class DayFrom(_DayFilter):
-    def apply(self, query, value, alias=None):
-        return query.filter(self.get_column(alias) >= value)
-
-    def operation(self):
-        return "từ ngày (dd/mm/yyyy)"
-
-
-class DayTo(_DayFilter):
-    def apply(self, query, value, alias=None):
-        return query.filter(self.get_column(alias) <= value)
-
-    def operation(self):
-        return "đến ngày (dd/mm/yyyy)"
-
-
-def keyed(flt, key: str):
-    flt.url_key = key
-    return flt
-
-
-class KeyedFilters:
-    """Readable query-string names for filters that set ``url_key`` (dashboard links use them)."""
-
-    def get_filter_arg(self, index, flt):
-        return getattr(flt, "url_key", None) or super().get_filter_arg(index, flt)

@@ -8,7 +8,7 @@ from wtforms import SelectField
 from wtforms.validators import ValidationError
 
 from core.toolkit import DmyDateField, ScopedModelView
-from plugins.onestop.admin.common import IdEqualFilter, KeyedFilters, PluginTemplates, UnitFormMixin, keyed
+from plugins.onestop.admin.common import IdEqualFilter, KeyedFilters, UnitFormMixin, keyed
 from plugins.onestop.models import Field, Procedure, ProcedureDocument, ProcedureStep
 from plugins.onestop.models.catalogue import LIMIT_KINDS, ONLINE_LEVELS, ONLINE_MODES, SUPPLEMENT_POLICIES
 from plugins.onestop.services.catalogue import ProcedureSpec
@@ -18,7 +18,7 @@ def _unit(view, context, model, name):
     return model.unit_id and view.unit_labels().get(model.unit_id, model.unit_id)
 
 
-class CatalogueView(PluginTemplates, KeyedFilters, UnitFormMixin, ScopedModelView):
+class CatalogueView(KeyedFilters, UnitFormMixin, ScopedModelView):
     permission = "onestop.catalogue.read"
     write_permission = "onestop.catalogue.manage"
 

@@ -1,37 +1,17 @@
 """Shared pieces of the one-stop back office: templates, unit pickers, dd/mm/yyyy filters, small helpers."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import SelectField
 
-from core.toolkit import ServiceError, Unit, access_context, parse_id, settings_of
-from plugins.onestop.services.periods import parse_day
+from core.toolkit import (DayEquals, DayFrom, DayTo, IdEqualFilter, KeyedFilters, Unit, access_context,  # noqa: F401
+                          keyed, office_today, parse_id)
 from plugins.onestop.services.workflow import STATUSES
 
-TEMPLATES = str(Path(__file__).resolve().parent.parent / "templates")
 STATUS_COLOURS = {"registered": "info", "received": "primary", "refused": "dark", "in_progress": "primary",
                   "supplement_requested": "warning", "awaiting_payment": "warning", "withdrawn": "secondary",
                   "stopped": "dark", "resolved": "success", "returned": "success"}
-
-
-class PluginTemplates:
-    """Let a Flask-Admin view find ``onestop/admin/*.html`` (the plugin's own template folder)."""
-
-    def create_blueprint(self, admin):
-        blueprint = super().create_blueprint(admin)
-        # Templates are looked up across every blueprint, so Flask-Admin's own stay reachable.
-        blueprint.template_folder = TEMPLATES
-        return blueprint
-
-
-def office_today(session) -> date:
-    return datetime.now(ZoneInfo(settings_of(session)["app.timezone"])).date()
 
 
 def units_with(view, permission: str) -> frozenset[int]:
@@ -72,76 +52,3 @@ class UnitFormMixin:
 
     def edit_form(self, obj=None):
         return self._units_for_form(super().edit_form(obj))
-
-
-class KeyedFilters:
-    """Readable, stable query-string names for filters that set ``url_key`` (links from reports use them),
-    and choices computed per request for the filters named in ``filter_options`` (the user's own fields)."""
-
-    def get_filter_arg(self, index, flt):
-        return getattr(flt, "url_key", None) or super().get_filter_arg(index, flt)
-
-    def filter_options(self) -> dict:
-        return {}
-
-    def _get_filter_groups(self):
-        groups = super()._get_filter_groups()  # fresh copies: safe to fill in per request
-        dynamic = self.filter_options()
-        for items in (groups or {}).values():
-            for item in items:
-                if item["arg"] in dynamic:
-                    item["options"] = dynamic[item["arg"]]()
-        return groups
-
-
-def keyed(flt, key: str):
-    flt.url_key = key
-    return flt
-
-
-class IdEqualFilter(FilterEqual):
-    """Equality on an integer key; a guessed non-number is reported as an invalid filter value."""
-
-    def validate(self, value):
-        return parse_id(value) is not None
-
-    def clean(self, value):
-        return parse_id(value)
-
-
-class _DayFilter(BaseSQLAFilter):
-    """A day typed as dd/mm/yyyy (yyyy-mm-dd accepted, as calendar links send it)."""
-
-    def validate(self, value):
-        try:
-            parse_day(value)
-        except ServiceError:
-            return False
-        return True
-
-    def clean(self, value):
-        return parse_day(value)
-
-
-class DayEquals(_DayFilter):
-    def apply(self, query, value, alias=None):
-        return query.filter(self.get_column(alias) == value)
-
-    def operation(self):
-        return "bằng (dd/mm/yyyy)"
-
-
-class DayFrom(_DayFilter):
-    def apply(self, query, value, alias=None):
-        return query.filter(self.get_column(alias) >= value)
-
-    def operation(self):
-        return "từ ngày (dd/mm/yyyy)"
-
-
-class DayTo(_DayFilter):
-    def apply(self, query, value, alias=None):
-        return query.filter(self.get_column(alias) <= value)
-
-    def operation(self):
-        return "đến ngày (dd/mm/yyyy)"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.toolkit import ScopedModelView, ServiceError, User, local_datetime, settings_of, users_with_permission
 from plugins.onestop.admin.catalogue import field_options
-from plugins.onestop.admin.common import (DayEquals, DayFrom, DayTo, IdEqualFilter, KeyedFilters, PluginTemplates,
+from plugins.onestop.admin.common import (DayEquals, DayFrom, DayTo, IdEqualFilter, KeyedFilters,
                                           int_or_none, keyed, office_today, status_badge, units_with)
 from plugins.onestop.models import Dossier, Rating
 from plugins.onestop.models.dossiers import CHANNELS
@@ -47,7 +47,7 @@ def _appointment(view, context, model, name):
     return Markup(f'{escape(text)} <span class="badge badge-danger">quá hạn</span>') if late else text
 
 
-class DossierView(PluginTemplates, KeyedFilters, ScopedModelView):
+class DossierView(KeyedFilters, ScopedModelView):
     permission = "onestop.dossiers.read"
     allow_create = allow_edit = allow_delete = False
     can_view_details = False

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from core.toolkit import ScopedAccessMixin, ServiceError, Unit, parse_id, settings_of
-from plugins.onestop.admin.common import PluginTemplates, int_or_none
+from plugins.onestop.admin.common import int_or_none
 from plugins.onestop.models import Dossier, Field, Procedure
 from plugins.onestop.models.catalogue import LIMIT_KINDS
 from plugins.onestop.models.dossiers import CHANNELS
@@ -26,7 +26,7 @@ def _count(value) -> int:
     return min(number, 99) if number is not None else 0
 
 
-class ReceivePage(PluginTemplates, ScopedAccessMixin, BaseView):
+class ReceivePage(ScopedAccessMixin, BaseView):
     permission = "onestop.dossiers.receive"
 
     def __init__(self, session_factory, **kwargs):

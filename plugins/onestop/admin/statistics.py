@@ -11,7 +11,7 @@ from flask import flash, request, send_file
 from flask_admin import BaseView, expose
 
 from core.toolkit import ScopedAccessMixin, ServiceError, parse_id
-from plugins.onestop.admin.common import PluginTemplates, office_today, unit_choices
+from plugins.onestop.admin.common import office_today, unit_choices
 from plugins.onestop.services import stat_report
 from plugins.onestop.services.periods import KINDS, period_of, quarter
 
@@ -25,7 +25,7 @@ def cell(value) -> str:
     return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
-class StatisticsPage(PluginTemplates, ScopedAccessMixin, BaseView):
+class StatisticsPage(ScopedAccessMixin, BaseView):
     permission = "onestop.statistics.read"
 
     def __init__(self, session_factory, **kwargs):

@@ -8,7 +8,7 @@ from flask_admin.contrib.sqla.filters import FilterEmpty
 from wtforms.validators import ValidationError
 
 from core.toolkit import DmyDateField, ScopedModelView, ServiceError, User, users_with_permission
-from plugins.onestop.admin.common import (DayFrom, DayTo, IdEqualFilter, KeyedFilters, PluginTemplates, UnitFormMixin,
+from plugins.onestop.admin.common import (DayFrom, DayTo, IdEqualFilter, KeyedFilters, UnitFormMixin,
                                           keyed, office_today)
 from plugins.onestop.models import Submission
 from plugins.onestop.services import submissions
@@ -23,7 +23,7 @@ def _leader_options(view):
     return [(str(i), n) for i, n in sorted(leaders.items(), key=lambda item: item[1])]
 
 
-class SubmissionView(PluginTemplates, KeyedFilters, UnitFormMixin, ScopedModelView):
+class SubmissionView(KeyedFilters, UnitFormMixin, ScopedModelView):
     permission = "onestop.submissions.manage"
     list_template = "onestop/admin/submission_list.html"
     column_list = ("number", "submitted_on", "sender", "subject", "leader", "deadline", "handled_on", "outcome")
