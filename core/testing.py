@@ -52,6 +52,9 @@ def test_settings(url: str, **sections: dict[str, Any]):
     return load_settings(environ={}, overrides=overrides)
 
 
+test_settings.__test__ = False  # a helper, not a test, wherever it is imported
+
+
 class TemplateDatabases:
     """One migrated database per plugin set, copied (SQLite) or truncated (PostgreSQL) per test."""
 
