@@ -24,6 +24,7 @@ CORE_PERMISSIONS = {
     "core.reports.read": "Xem báo cáo cải cách hành chính",
     "core.plans.read": "Xem kế hoạch, nhiệm vụ và lịch",
     "core.plans.manage": "Lập, ban hành và cập nhật kế hoạch, nhiệm vụ",
+    "core.calendar.manage": "Điều chỉnh lịch làm việc (ngày nghỉ, ngày làm bù, giờ làm việc)",
 }
 CORE_ROLES = (
     RoleSpec("core.admin", "Quản trị hệ thống", tuple(CORE_PERMISSIONS)),

@@ -115,11 +115,17 @@ class CalendarFeedPage(_LoggedInPage):
         return redirect(url_for(".index"))
 
 
+from core.admin.calendar_views import CalendarOverrideView, UnitWorkingHoursView  # noqa: E402
+from core.models import CalendarOverride, UnitWorkingHours  # noqa: E402
+
+
 def scheduling_views(session) -> list:
     views = [
         PlanView(Plan, session, name="Kế hoạch", endpoint="plans"),
         SharedCalendarPage(name="Lịch chung", endpoint="shared_calendar", url="/admin/calendar"),
         CalendarFeedPage(name="Lịch cá nhân (.ics)", endpoint="calendar_feed", url="/admin/calendar_feed"),
+        CalendarOverrideView(CalendarOverride, session, name="Ngày nghỉ, ngày làm bù", endpoint="calendar_overrides"),
+        UnitWorkingHoursView(UnitWorkingHours, session, name="Giờ làm việc của đơn vị", endpoint="unit_hours"),
     ]
     for view in views:
         view.category = SCHEDULING_CATEGORY

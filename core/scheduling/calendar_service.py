@@ -56,19 +56,52 @@ def hours_for_unit(session: Session, settings: Settings, unit_id: int | None) ->
 
 def add_override(session: Session, day: date, is_working: bool, reason: str) -> CalendarOverride:
     """Record a swap or an extra day off; refused when the day already is what it asks."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("Cần ghi lý do điều chỉnh lịch (a reason is required)")
-    if session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day)) is not None:
-        raise ServiceError(f"Ngày {day:%d/%m/%Y} đã có điều chỉnh; xoá điều chỉnh cũ trước (override exists)")
-    calendar = calendar_for(session).covering(day)
-    if calendar.is_working_day(day) == is_working:
-        what = "ngày làm việc" if is_working else "ngày nghỉ"
-        raise ServiceError(f"Ngày {day:%d/%m/%Y} vốn đã là {what}; không cần điều chỉnh (already {what})")
     override = CalendarOverride(day=day, is_working=is_working, reason=reason)
+    check_override(session, override)
     session.add(override)
     session.flush()
     return override
+
+
+def check_override(session: Session, override: CalendarOverride) -> None:
+    """Refuse an override without a reason, a second one for a day, or one that changes nothing."""
+    day, is_working = override.day, bool(override.is_working)
+    if day is None:
+        raise ServiceError("Cần chọn ngày điều chỉnh (a day is required)")
+    reason = override.reason = (override.reason or "").strip()
+    if not reason:
+        raise ServiceError("Cần ghi lý do điều chỉnh lịch (a reason is required)")
+    # A form may have added the override to the session already: judge against the calendar without it.
+    with session.no_autoflush:
+        clash = session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day,
+                                                                 CalendarOverride.id != (override.id or 0)))
+        if clash is not None:
+            raise ServiceError(f"Ngày {day:%d/%m/%Y} đã có điều chỉnh; xoá điều chỉnh cũ trước (override exists)")
+        calendar = calendar_for(session).covering(day)
+    if calendar.is_working_day(day) == is_working:
+        what = "ngày làm việc" if is_working else "ngày nghỉ"
+        raise ServiceError(f"Ngày {day:%d/%m/%Y} vốn đã là {what}; không cần điều chỉnh (already {what})")
+
+
+def check_hours(row: UnitWorkingHours) -> None:
+    """Times as HH:MM, in order: morning, then afternoon; the cut-off within the working day."""
+    labels = {"morning_start": "Bắt đầu buổi sáng", "morning_end": "Kết thúc buổi sáng",
+              "afternoon_start": "Bắt đầu buổi chiều", "afternoon_end": "Kết thúc buổi chiều",
+              "receipt_cutoff": "Giờ chốt tiếp nhận"}
+    times = {}
+    for key, label in labels.items():
+        value = (getattr(row, key) or "").strip()
+        try:
+            times[key] = parse_hhmm(value)
+        except (ValueError, TypeError):
+            raise ServiceError(f"{label} phải có dạng HH:MM, ví dụ 07:00; nhận {value!r} (bad time)") from None
+        setattr(row, key, times[key].strftime("%H:%M"))
+    order = [times[k] for k in ("morning_start", "morning_end", "afternoon_start", "afternoon_end")]
+    if order != sorted(order) or len(set(order)) < 4:
+        raise ServiceError("Giờ làm việc phải theo thứ tự: sáng bắt đầu < sáng kết thúc < chiều bắt đầu < chiều kết thúc "
+                           "(working hours out of order)")
+    if not order[0] < times["receipt_cutoff"] <= order[3]:
+        raise ServiceError("Giờ chốt tiếp nhận phải nằm trong ngày làm việc (cut-off outside working hours)")
 
 
 def remove_override(session: Session, day: date) -> None:
