@@ -1,6 +1,7 @@
 """Engine and sessions. SQLite is the embedded default; PostgreSQL (psycopg 3) in production."""
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -8,6 +9,11 @@ from typing import Iterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+def dump_json(value) -> str:
+    # Vietnamese text stays readable in the database (and is cheaper to encode than \u escapes).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def normalise_url(url: str) -> str:
@@ -22,11 +28,11 @@ def make_engine(url: str, sqlite_busy_timeout: int = 30, echo: bool = False) -> 
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, json_serializer=dump_json)
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"timeout": sqlite_busy_timeout})
+    engine = create_engine(url, echo=echo, connect_args={"timeout": sqlite_busy_timeout}, json_serializer=dump_json)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
