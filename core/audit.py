@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session, object_session
 
+from core.db import bulk_insert
 from core.models import AuditLog, Audited
 from core.models.base import utcnow
 
@@ -140,6 +141,4 @@ def log_bulk_create(session: Session, model: type[Audited], unit_id: int | None,
              "changes": {k: [None, v.isoformat() if isinstance(v, dates) else v] for k, v in values.items()
                          if v is not None and v != "" and k not in skip}}
             for record_id, values in records]
-    connection = session.connection()
-    for start in range(0, len(rows), chunk):
-        connection.execute(insert(AuditLog.__table__), rows[start:start + chunk])
+    bulk_insert(session.connection(), AuditLog.__table__, rows, chunk)

@@ -16,6 +16,7 @@ from core.services.enablement import is_enabled
 from core.services.units import UnitTree, get_unit
 from core.state import settings_of
 from core.uploads import check_upload, clean_filename
+from core.db import bulk_insert
 from core.scheduling.calendar_service import calendar_for, hours_for_unit
 from core.settings import Settings
 from core.rules import RuleError, rules_for
@@ -95,6 +96,6 @@ __all__ = [
     "access_context", "csrf", "current_state", "format_date", "local_datetime", "parse_id", "JobContext", "JobSpec", "Event", "EventHandlerError", "Manifest", "Metric",
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
     "RuleError", "Settings", "DmyDateField", "DayEquals", "DayFrom", "DayTo", "IdEqualFilter", "KeyedFilters",
-    "keyed", "office_today", "check_upload", "clean_filename", "Plan", "PlanTask", "add_task", "create_plan", "home_unit_ids",
+    "keyed", "office_today", "check_upload", "clean_filename", "bulk_insert", "Plan", "PlanTask", "add_task", "create_plan", "home_unit_ids",
     "parse_date", "transition_plan", "update_task", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "log_bulk_create", "notify", "record_transition",
 ]

@@ -130,5 +130,10 @@ def _new_dossier(unit: Unit, procedure: Procedure, request: IntakeRequest, statu
 
 
 def new_secret(length: int = 6) -> str:
-    # 32 symbols: a random byte modulo 32 is uniform, and one call to the OS serves the whole secret.
-    return "".join(SECRET_ALPHABET[byte % 32] for byte in secrets.token_bytes(length))
+    return new_secrets(1, length)[0]
+
+
+def new_secrets(count: int, length: int = 6) -> list[str]:
+    # 32 symbols: a random byte modulo 32 is uniform, and one call to the OS serves the whole batch.
+    pool = secrets.token_bytes(count * length)
+    return ["".join(SECRET_ALPHABET[byte % 32] for byte in pool[i:i + length]) for i in range(0, count * length, length)]
