@@ -4,7 +4,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -102,7 +102,3 @@ def access_context() -> AccessContext:
 def current_state() -> CoreState:
     from flask import current_app
     return current_app.extensions["cchc"]
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"

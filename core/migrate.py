@@ -7,7 +7,6 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.orm import Session
 
 from core.access import sync_access
 from core.db import Database
@@ -65,13 +64,6 @@ def current_heads(db: Database, registry: PluginRegistry) -> dict[str, str | Non
     return result
 
 
-def is_current(db: Database, registry: PluginRegistry) -> bool:
-    script = ScriptDirectory.from_config(alembic_config(registry))
-    with db.engine.connect() as connection:
-        applied = set(MigrationContext.configure(connection).get_current_heads())
-    return applied == set(script.get_heads())
-
-
 def downgrade(db: Database, registry: PluginRegistry, target: str) -> None:
     """Downgrade to ``target``; ``PLUGIN@base`` purges that plugin's tables and enablement."""
     plugin, _, where = target.partition("@")
@@ -84,7 +76,3 @@ def downgrade(db: Database, registry: PluginRegistry, target: str) -> None:
             forget_plugin(session, plugin)
         return
     _run(db, registry, command.downgrade, target)
-
-
-def session_is_migrated(session: Session) -> bool:
-    return session.get_bind().dialect.has_table(session.connection(), "core_unit")

@@ -143,10 +143,6 @@ class PluginRegistry:
         impl = self.impls(hook).get(plugin)
         return impl[0](*[kwargs[a] for a in impl[1]]) if impl else None
 
-    def dispatch(self, hook: str, enabled: frozenset[str], **kwargs: Any) -> list[Any]:
-        """Call ``hook`` on the plugins named in ``enabled`` only (cached pluggy subset callers)."""
-        return self.subset_caller(hook, enabled)(**kwargs)
-
     def subset_caller(self, hook: str, enabled: frozenset[str]) -> Any:
         """A pluggy caller of ``hook`` over the plugins in ``enabled`` only, cached per set.
 

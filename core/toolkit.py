@@ -3,6 +3,8 @@
 Everything a plugin needs from the core is re-exported here; when a plugin needs something new,
 it is added here (documented) rather than imported from deeper inside ``core``.
 """
+from datetime import date
+
 from core.audit import Actor, log_bulk_create, record_transition
 from core.events import Event, EventHandlerError, emit
 from core.manifest import Manifest, PluginError
@@ -55,7 +57,7 @@ def home_unit_ids(session, user_id: int) -> "set[int]":
     return set(session.scalars(select(Membership.unit_id).where(Membership.user_id == user_id)))
 
 
-def office_today(session) -> "date":
+def office_today(session) -> date:
     """Today's date in the office's time zone (``app.timezone``), not the server's."""
     from datetime import datetime
     from zoneinfo import ZoneInfo

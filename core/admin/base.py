@@ -10,7 +10,6 @@ from datetime import date, datetime, timezone
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin.actions import action
-from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps Flask-Admin's domain loaded)
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt

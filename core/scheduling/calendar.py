@@ -84,9 +84,6 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         return bool(self.is_working_array[self._index(day)])
 
-    def day_off_name(self, day: date) -> str | None:
-        return self.public.get(day)
-
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
         return self.add_working_days(day, 1)

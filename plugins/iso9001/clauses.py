@@ -125,7 +125,6 @@ DEFAULT_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("10.3", "Đơn vị có sáng kiến cải tiến hoặc đơn giản hóa thủ tục được áp dụng trong năm?"),
 )
 
-_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,2}$")
 
 
 def title_of(clause: str) -> str:
@@ -166,6 +165,3 @@ def within(clause: str, scope: list[str]) -> bool:
     """Whether ``clause`` falls under one of ``scope`` (8 covers 8.5.1); an empty scope covers everything."""
     return not scope or any(clause == s or clause.startswith(s + ".") for s in scope)
 
-
-def looks_like_clause(text: str) -> bool:
-    return bool(_NUMBER.match((text or "").strip()))

@@ -13,8 +13,8 @@ from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from sqlalchemy import select
 
-from core.toolkit import ScopedModelView, ServiceError, parse_id
-from plugins.iso9001.admin.common import DayFrom, DayTo, IsoView, KeyedFilters, badge, keyed, link
+from core.toolkit import DayFrom, DayTo, keyed, KeyedFilters, parse_id, ScopedModelView, ServiceError
+from plugins.iso9001.admin.common import IsoView, badge, link
 from plugins.iso9001.clauses import full_title
 from plugins.iso9001.models import Audit, ChecklistLine, Evidence, Nonconformity
 from plugins.iso9001.models.audits import ANSWERS, AUDIT_STATUSES, FINDINGS

@@ -6,8 +6,8 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter
 
-from core.toolkit import ScopedModelView, ServiceError, Unit, parse_id
-from plugins.iso9001.admin.common import IsoView, KeyedFilters, keyed, link
+from core.toolkit import keyed, KeyedFilters, parse_id, ScopedModelView, ServiceError, Unit
+from plugins.iso9001.admin.common import IsoView, link
 from plugins.iso9001.clauses import CLAUSES, DEFAULT_QUESTIONS
 from plugins.iso9001.models import Template
 from plugins.iso9001.services import templates as service

@@ -6,8 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from core.toolkit import (DayFrom, DayTo, KeyedFilters, ServiceError, Unit, access_context,  # noqa: F401
-                          keyed, office_today, parse_id, users_with_permission)
+from core.toolkit import ServiceError, Unit, access_context, office_today, parse_id, users_with_permission
 
 COLOURS = {"planned": "info", "in_progress": "primary", "closed": "success", "cancelled": "dark", "draft": "secondary",
            "analysis": "warning", "action_plan": "warning", "open": "primary", "done": "success", "current": "success",

@@ -9,8 +9,8 @@ from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from core.toolkit import ScopedModelView, ServiceError, UnitTree, parse_id
-from plugins.iso9001.admin.common import IsoView, KeyedFilters, badge, keyed, link
+from core.toolkit import keyed, KeyedFilters, parse_id, ScopedModelView, ServiceError, UnitTree
+from plugins.iso9001.admin.common import IsoView, badge, link
 from plugins.iso9001.models import Document, DocumentVersion
 from plugins.iso9001.models.system import DOCUMENT_KINDS, VERSION_STATUSES
 from plugins.iso9001.services import documents as service

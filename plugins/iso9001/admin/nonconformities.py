@@ -10,8 +10,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 
-from core.toolkit import ScopedModelView, ServiceError, Unit, parse_id
-from plugins.iso9001.admin.common import DayFrom, DayTo, IsoView, KeyedFilters, badge, keyed, link
+from core.toolkit import DayFrom, DayTo, keyed, KeyedFilters, parse_id, ScopedModelView, ServiceError, Unit
+from plugins.iso9001.admin.common import IsoView, badge, link
 from plugins.iso9001.models import NcAction, Nonconformity
 from plugins.iso9001.models.improvement import ACTION_KINDS, ACTION_STATUSES, ORIGINS, SEVERITIES, STAGES
 from plugins.iso9001.services import nonconformity as service

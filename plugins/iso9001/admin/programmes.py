@@ -7,8 +7,8 @@ from flask_admin import expose
 from flask_admin.contrib.sqla.filters import IntEqualFilter
 from sqlalchemy import select
 
-from core.toolkit import ScopedModelView, ServiceError, Unit, parse_id
-from plugins.iso9001.admin.common import IsoView, KeyedFilters, badge, keyed, link
+from core.toolkit import keyed, KeyedFilters, parse_id, ScopedModelView, ServiceError, Unit
+from plugins.iso9001.admin.common import IsoView, badge, link
 from plugins.iso9001.models import Document, Programme, Template
 from plugins.iso9001.models.audits import AUDIT_STATUSES
 from plugins.iso9001.services import programme as service

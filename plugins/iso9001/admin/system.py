@@ -10,8 +10,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
 from wtforms import TextAreaField
 
-from core.toolkit import DmyDateField, PlanTask, ScopedModelView
-from plugins.iso9001.admin.common import DayFrom, DayTo, IsoView, KeyedFilters, keyed
+from core.toolkit import DayFrom, DayTo, DmyDateField, keyed, KeyedFilters, PlanTask, ScopedModelView
+from plugins.iso9001.admin.common import IsoView
 from plugins.iso9001.models import Announcement, Document, LegalChange, Scope
 from plugins.iso9001.services import scope as scope_service
 from plugins.iso9001.services.documents import register_legal_change

@@ -140,11 +140,3 @@ def close_audit(session: Session, audit: Audit, user_id: int, *, strong_points: 
     finish_task(session, audit, "done")
     session.flush()
     return raised
-
-
-def answer_counts(audit: Audit) -> dict[str, int]:
-    counts = {key: 0 for key in ANSWERS}
-    for line in audit.lines:
-        if line.answer:
-            counts[line.answer] += 1
-    return counts

@@ -123,10 +123,6 @@ class AnnouncementStatus:
     def reannouncement_due(self) -> bool:
         return self.latest is not None and bool(self.changed_units)
 
-    @property
-    def never_announced(self) -> bool:
-        return self.latest is None
-
 
 def announcement_status(session: Session, unit: Unit) -> AnnouncementStatus:
     latest = session.scalar(select(Announcement).where(Announcement.unit_id == unit.id)

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from core.toolkit import DmyDateField, ScopedModelView
-from plugins.onestop.admin.common import IdEqualFilter, KeyedFilters, UnitFormMixin, keyed
+from core.toolkit import DmyDateField, IdEqualFilter, keyed, KeyedFilters, ScopedModelView
+from plugins.onestop.admin.common import UnitFormMixin
 from plugins.onestop.models import Field, Procedure, ProcedureDocument, ProcedureStep
 from plugins.onestop.models.catalogue import LIMIT_KINDS, ONLINE_LEVELS, ONLINE_MODES, SUPPLEMENT_POLICIES
 from plugins.onestop.services.catalogue import ProcedureSpec

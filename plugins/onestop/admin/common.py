@@ -5,8 +5,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import SelectField
 
-from core.toolkit import (DayEquals, DayFrom, DayTo, IdEqualFilter, KeyedFilters, Unit, access_context,  # noqa: F401
-                          keyed, office_today, parse_id)
+from core.toolkit import Unit, access_context, parse_id
 from plugins.onestop.services.workflow import STATUSES
 
 STATUS_COLOURS = {"registered": "info", "received": "primary", "refused": "dark", "in_progress": "primary",

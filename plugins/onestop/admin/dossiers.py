@@ -13,10 +13,10 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from core.toolkit import ScopedModelView, ServiceError, User, local_datetime, settings_of, users_with_permission
+from core.toolkit import (DayEquals, DayFrom, DayTo, IdEqualFilter, KeyedFilters, ScopedModelView, ServiceError, User,
+                          keyed, local_datetime, office_today, settings_of, users_with_permission)
 from plugins.onestop.admin.catalogue import field_options
-from plugins.onestop.admin.common import (DayEquals, DayFrom, DayTo, IdEqualFilter, KeyedFilters,
-                                          int_or_none, keyed, office_today, status_badge, units_with)
+from plugins.onestop.admin.common import int_or_none, status_badge, units_with
 from plugins.onestop.models import Dossier, Rating
 from plugins.onestop.models.dossiers import CHANNELS
 from plugins.onestop.services import ratings

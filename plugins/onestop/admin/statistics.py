@@ -10,8 +10,8 @@ import io
 from flask import flash, request, send_file
 from flask_admin import BaseView, expose
 
-from core.toolkit import ScopedAccessMixin, ServiceError, parse_id
-from plugins.onestop.admin.common import office_today, unit_choices
+from core.toolkit import ScopedAccessMixin, ServiceError, office_today, parse_id
+from plugins.onestop.admin.common import unit_choices
 from plugins.onestop.services import stat_report
 from plugins.onestop.services.periods import KINDS, period_of, quarter
 

@@ -7,9 +7,9 @@ from flask import request
 from flask_admin.contrib.sqla.filters import FilterEmpty
 from wtforms.validators import ValidationError
 
-from core.toolkit import DmyDateField, ScopedModelView, ServiceError, User, users_with_permission
-from plugins.onestop.admin.common import (DayFrom, DayTo, IdEqualFilter, KeyedFilters, UnitFormMixin,
-                                          keyed, office_today)
+from core.toolkit import (DayFrom, DayTo, DmyDateField, IdEqualFilter, KeyedFilters, ScopedModelView, ServiceError,
+                          User, keyed, office_today, users_with_permission)
+from plugins.onestop.admin.common import UnitFormMixin
 from plugins.onestop.models import Submission
 from plugins.onestop.services import submissions
 from plugins.onestop.services.periods import year_period
