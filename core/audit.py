@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session, object_session
 
-from core.db import bulk_insert
 from core.models import AuditLog, Audited
 from core.models.base import utcnow
 
@@ -44,8 +43,12 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, (str, int, float, bool)):
         return value
+    if isinstance(value, dict):  # a JSON column: logged as JSON, not as its Python repr
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
     return str(value)
 
 
@@ -126,19 +129,3 @@ def install() -> None:
         event.listen(Audited, "after_insert", _after_insert, propagate=True)
         event.listen(Audited, "after_update", _after_update, propagate=True)
         event.listen(Audited, "after_delete", _after_delete, propagate=True)
-
-
-def log_bulk_create(session: Session, model: type[Audited], unit_id: int | None,
-                    records: list[tuple[Any, dict[str, Any]]], chunk: int = 5000) -> None:
-    """Audit rows for records written with Core bulk inserts (which bypass the mapper events): one per
-    record, with its non-empty values, less the model's ``__audit_exclude__``."""
-    actor: Actor = session.info.get(ACTOR_KEY, SYSTEM)
-    now, skip = utcnow(), set(model.__audit_exclude__)
-    dates = (date, datetime)
-    rows = [{"at": now, "user_id": actor.user_id, "actor": actor.name, "unit_id": unit_id, "action": "create",
-             "table_name": model.__tablename__, "record_id": str(record_id),
-             # inlined _jsonable: this loop runs once per value of every record in the batch
-             "changes": {k: [None, v.isoformat() if isinstance(v, dates) else v] for k, v in values.items()
-                         if v is not None and v != "" and k not in skip}}
-            for record_id, values in records]
-    bulk_insert(session.connection(), AuditLog.__table__, rows, chunk)

@@ -6,14 +6,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Date, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 
+# Vietnamese text stays readable in the database (and is cheaper to encode than \u escapes). One
+# encoder for the process: json.dumps with options builds a new one on every call.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dump_json(value) -> str:
-    # Vietnamese text stays readable in the database (and is cheaper to encode than \u escapes).
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_ENCODER.encode(value)
 
 
 def normalise_url(url: str) -> str:
@@ -102,15 +106,22 @@ def bulk_insert(connection, table, rows: list[dict], chunk: int = 5000) -> None:
     processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in columns]
     statement = (f'INSERT INTO "{table.name}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
                  f'VALUES ({", ".join("?" * len(columns))})')
-    converting = [(i, p) for i, p in enumerate(processors) if p is not None]
+    converting = [(i, p, {} if isinstance(table.c[columns[i]].type, Date) else None)
+                  for i, p in enumerate(processors) if p is not None]
     last: dict[int, tuple] = {}  # a value shared by consecutive rows (a batch's timestamp) is converted once
     for start in range(0, len(rows), chunk):
         params = []
         for row in rows[start:start + chunk]:
             values = [row[name] for name in columns]
-            for i, process in converting:
+            for i, process, memo in converting:
                 value = values[i]
                 if value is None:
+                    continue
+                if memo is not None:  # a batch holds few distinct days: each is converted once
+                    converted = memo.get(value)
+                    if converted is None:
+                        converted = memo[value] = process(value)
+                    values[i] = converted
                     continue
                 seen = last.get(i)
                 if seen is not None and seen[0] is value:

@@ -5,7 +5,8 @@ it is added here (documented) rather than imported from deeper inside ``core``.
 """
 from datetime import date
 
-from core.audit import Actor, log_bulk_create, record_transition
+from core.audit import Actor, record_transition
+from core.audit_bulk import log_bulk_create
 from core.events import Event, EventHandlerError, emit
 from core.manifest import Manifest, PluginError
 from core.models import Audited, Base, Timestamped, Unit, User

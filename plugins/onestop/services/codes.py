@@ -30,8 +30,13 @@ def reserve_sequences(session: Session, unit_id: int, day: date, count: int = 1)
     return range(last - count + 1, last + 1)
 
 
+def code_prefix(unit_code: str, day: date) -> str:
+    """The part of the code shared by a unit's dossiers of one day."""
+    return f"{unit_code}-{day:%y%m%d}-"
+
+
 def format_code(unit_code: str, day: date, sequence: int) -> str:
-    return f"{unit_code}-{day:%y%m%d}-{sequence:04d}"
+    return f"{code_prefix(unit_code, day)}{sequence:04d}"
 
 
-__all__ = ["format_code", "reserve_sequences"]
+__all__ = ["code_prefix", "format_code", "reserve_sequences"]

@@ -16,6 +16,7 @@ from plugins.onestop.services.codes import format_code, reserve_sequences
 from plugins.onestop.services.workflow import log_transition
 
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: it is read off paper
+_SECRET_SYMBOLS = bytes(ord(SECRET_ALPHABET[byte % 32]) for byte in range(256))
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 PHONE = re.compile(r"^0\d{9,10}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -66,6 +67,13 @@ def _procedure(session: Session, unit: Unit, procedure_id: int) -> Procedure:
 
 
 def _check(request: IntakeRequest, procedure: Procedure, need_documents: bool) -> None:
+    errors = intake_problems(request, procedure, need_documents)
+    if errors:
+        raise ServiceError(". ".join(errors))
+
+
+def intake_problems(request: IntakeRequest, procedure: Procedure, need_documents: bool) -> list[str]:
+    """What is wrong with a request, in Vietnamese; empty when it can be taken."""
     errors = request.applicant.validate()
     if request.channel not in CHANNELS:
         errors.append(f"Kênh nộp không hợp lệ: {request.channel!r}")
@@ -74,8 +82,7 @@ def _check(request: IntakeRequest, procedure: Procedure, need_documents: bool) -
         missing = [d.name for d in procedure.documents if d.name.strip().lower() not in given]
         if missing:
             errors.append("Hồ sơ chưa đủ thành phần; còn thiếu: " + "; ".join(missing))
-    if errors:
-        raise ServiceError(". ".join(errors))
+    return errors
 
 
 def register_online(session: Session, unit: Unit, request: IntakeRequest, now: datetime | None = None) -> Dossier:
@@ -135,5 +142,5 @@ def new_secret(length: int = 6) -> str:
 
 def new_secrets(count: int, length: int = 6) -> list[str]:
     # 32 symbols: a random byte modulo 32 is uniform, and one call to the OS serves the whole batch.
-    pool = secrets.token_bytes(count * length)
-    return ["".join(SECRET_ALPHABET[byte % 32] for byte in pool[i:i + length]) for i in range(0, count * length, length)]
+    pool = secrets.token_bytes(count * length).translate(_SECRET_SYMBOLS).decode("ascii")
+    return [pool[i:i + length] for i in range(0, count * length, length)]
