@@ -8,6 +8,7 @@ from flask import Flask, g, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import i18n
 from core.access import AccessContext
@@ -41,6 +42,9 @@ def create_app(settings: Settings | None = None, plugin_modules: list[ModuleType
     )
     app.config.update(config)
     app.extensions["cchc"] = state
+    hops = int(settings["app.proxy_hops"])
+    if hops > 0:  # only then are X-Forwarded-* trusted: otherwise any client could choose its address
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     csrf.init_app(app)
     # Plugins keep templates in <package>/templates/<plugin name>/...; every view and page finds them.

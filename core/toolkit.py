@@ -5,6 +5,7 @@ it is added here (documented) rather than imported from deeper inside ``core``.
 """
 from datetime import date
 
+from core.attempts import attempt_allowed
 from core.audit import Actor, record_transition
 from core.audit_bulk import log_bulk_create
 from core.events import Event, EventHandlerError, emit
@@ -100,5 +101,5 @@ __all__ = [
     "Period", "PluginError", "ReportSection", "ScopedModelView", "ServiceError", "Timestamped", "Unit", "UnitTree", "User",
     "RuleError", "Settings", "DmyDateField", "DayEquals", "DayFrom", "DayTo", "IdEqualFilter", "KeyedFilters",
     "keyed", "office_today", "check_upload", "clean_filename", "bulk_insert", "Plan", "PlanTask", "add_task", "create_plan", "home_unit_ids",
-    "parse_date", "transition_plan", "update_task", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "log_bulk_create", "notify", "record_transition",
+    "parse_date", "transition_plan", "update_task", "users_with_permission", "calendar_for", "hours_for_unit", "dispatch_for_units", "emit", "rules_for", "settings_of", "get_unit", "hookimpl", "is_enabled", "log_bulk_create", "attempt_allowed", "notify", "record_transition",
 ]

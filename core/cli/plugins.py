@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -51,7 +52,7 @@ def enable(ctx, name, unit_code, with_subunits, with_dependencies):
         unit = get_unit(session, unit_code)
         state.registry.get(name)
         missing = missing_dependencies(session, state.registry, name, unit)
-        if missing and not with_dependencies and click.get_text_stream("stdin").isatty():
+        if missing and not with_dependencies and sys.stdin.isatty():
             with_dependencies = click.confirm(f"{name} cần {', '.join(missing)}; bật luôn các phân hệ này?", default=True)
         done = enable_plugin(session, state.registry, name, unit, with_subunits, with_dependencies)
     for plugin, code in done:

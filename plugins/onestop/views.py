@@ -9,16 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request
 from sqlalchemy.orm import Session
 
 from core.toolkit import RuleError, ServiceError, current_state, parse_id, rules_for
+from core.toolkit import attempt_allowed as count_attempt  # this module's attempt_allowed adds the rule and client
 from plugins.onestop.services import public, statistics
 from plugins.onestop.services.clock import OFFICE_TZ
 from plugins.onestop.services.periods import KINDS, period_of
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LIMITER_KEY = "onestop.attempt_limiter"
 DEFAULT_ATTEMPTS_PER_MINUTE = 10
 
 
@@ -32,13 +32,18 @@ def today() -> date:
 
 
 def attempt_allowed(bucket: str) -> bool:
-    """Count one guess of a code + second factor by this client; False past the per-minute rule."""
-    limiter = current_app.extensions.setdefault(LIMITER_KEY, public.AttemptLimiter())
+    """Count one guess of a code + second factor by this client; False past the per-minute rule.
+
+    Counted in the database, so all workers share the budget; committed at once, before the guess
+    is checked, so that a wrong guess counts however the request ends."""
     try:
         limit = int(rules_for("plugins.onestop").value("lookup_attempts_per_minute", on=today()))
     except (RuleError, TypeError, ValueError):
         limit = DEFAULT_ATTEMPTS_PER_MINUTE
-    return limiter.allow(f"{bucket}:{request.remote_addr or '?'}", limit)
+    session = db()
+    allowed = count_attempt(session, f"onestop.{bucket}:{request.remote_addr or '?'}", limit, window_seconds=60)
+    session.commit()
+    return allowed
 
 
 def chosen_units(session: Session) -> tuple[list, list[int], str]:

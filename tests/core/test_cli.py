@@ -91,7 +91,7 @@ def test_downgrade_needs_confirmation(cli):
 
 def test_db_current_lists_core_branch(cli):
     result = cli("db", "current")
-    assert result.exit_code == 0 and "core: core_0002" in result.output
+    assert result.exit_code == 0 and "core: core_0003" in result.output
 
 
 def test_malformed_settings_file_stops_the_cli_without_traceback(tmp_path):

@@ -1,5 +1,6 @@
 """The citizen side, free of Flask: the public catalogue, online registration, the lookup by code and
-second factor (status and dates only), and the per-client attempt limiter that guards it.
+second factor (status and dates only). The views guard the lookup with the core's per-client
+attempt limit (``core.toolkit.attempt_allowed``).
 
 The lookup resists enumeration: an unknown code, a wrong second factor and a dossier of a unit where
 the one-stop counter is disabled all give the same answer (``None``), after the same comparison.
@@ -8,10 +9,7 @@ from __future__ import annotations
 
 import hmac
 import re
-import threading
-import time
 import unicodedata
-from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -238,34 +236,3 @@ class PublicStatus:
         return cls(reference(dossier), dossier.status, STATUSES.get(dossier.status, dossier.status),
                    day(dossier.registered_at), day(dossier.received_at), dossier.appointment_on,
                    dossier.extended_until, dossier.resolved_on, dossier.closed_on, day(dossier.returned_at))
-
-
-class AttemptLimiter:
-    """At most ``limit`` attempts per client in a sliding window, kept in process memory.
-
-    Each worker process counts on its own: with N workers a client gets at most N × limit attempts
-    per window, still far too few to enumerate codes × second factors (32⁶ ≈ 10⁹ per code).
-    """
-
-    def __init__(self, window_seconds: float = 60.0, max_clients: int = 100_000):
-        self.window, self.max_clients = window_seconds, max_clients
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str, limit: int, now: float | None = None) -> bool:
-        """Record an attempt of ``client`` and say whether it is within the limit (refused ones don't count)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.setdefault(client, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= max(0, int(limit)):
-                return False
-            hits.append(now)
-            if len(self._hits) > self.max_clients:
-                self._forget_idle(now)
-            return True
-
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
-            del self._hits[key]

@@ -7,11 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+import plugins.onestop as onestop
+from core.app import create_app
 from core.rules import rules_for
+from core.testing import CchcClient
 from plugins.onestop.models import Dossier, Rating
 from plugins.onestop.services.catalogue import ProcedureSpec, get_or_create_field, save_procedure
 from tests.plugins.onestop.conftest import ONESTOP
-from tests.plugins.onestop.public_fixtures import PERSONAL, office  # noqa: F401  (fixture)
+from tests.plugins.onestop.public_fixtures import PERSONAL, build_office, office  # noqa: F401  (fixture)
 
 pytestmark = ONESTOP
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="[^"]+"')
@@ -163,6 +166,36 @@ def test_lookup_is_rate_limited_per_client(client, office):
     assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "60"
     assert "quá nhiều lần" in blocked.get_data(as_text=True) and "lookup-result" not in blocked.get_data(as_text=True)
     assert lookup(client, dossier.code, dossier.lookup_secret, ip="198.51.100.4").status_code == 200
+
+
+def test_the_lookup_budget_is_shared_by_every_worker(app, client, office, state):
+    """Two applications on one database stand for two gunicorn workers: guesses add up across them."""
+    other_worker = create_app(state.settings, plugin_modules=[onestop], TESTING=True)
+    other_worker.test_client_class = type(client)
+    other = other_worker.test_client()
+    dossier = office.receive()
+    limit = rules_for("plugins.onestop").value("lookup_attempts_per_minute", on=date.today())
+    try:
+        answers = [lookup(worker, dossier.code, "WRONG1").status_code
+                   for worker in [client, other] * (limit // 2 + 1)][:limit + 1]
+    finally:
+        other_worker.extensions["cchc"].db.dispose()
+    assert answers == [404] * limit + [429]
+
+
+def test_forwarded_addresses_are_trusted_only_behind_a_configured_proxy(make_app, unit_factory, state):
+    def guesses(client, office):
+        limit = rules_for("plugins.onestop").value("lookup_attempts_per_minute", on=date.today())
+        dossier = office.receive()
+        return [client.post("/onestop/lookup", data={"code": dossier.code, "secret": "WRONG1"},
+                            headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code for i in range(limit + 1)]
+
+    direct = make_app()  # clients connect directly: a forged X-Forwarded-For does not buy new guesses
+    direct.test_client_class = CchcClient
+    assert guesses(direct.test_client(), build_office(state, unit_factory))[-1] == 429
+    proxied = make_app(settings_sections={"app": {"proxy_hops": 1}})  # behind nginx: each address is a client
+    proxied.test_client_class = CchcClient
+    assert set(guesses(proxied.test_client(), build_office(state, unit_factory))) == {404}
 
 
 def test_lookup_rejects_bad_input_without_errors(client, office):
