@@ -14,7 +14,9 @@ from plugins.onestop.services.workflow import OPEN
 
 
 def _percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.0f}%".replace(".", ",")
+    # One decimal, as the standard statistics report rounds it (stat_report.percent), with the Vietnamese
+    # decimal comma: a whole number gave 67% here for the report's 66.7, and 100% for 250 on time out of 251.
+    return "–" if rate is None else f"{round(rate * 100, 1):g}%".replace(".", ",")
 
 
 def appointment_events(session: Session, start: date, end: date, unit_ids: list[int]) -> list[CalendarEvent]:

@@ -7,11 +7,21 @@ from sqlalchemy import func, select
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from core.toolkit import DmyDateField, IdEqualFilter, keyed, KeyedFilters, ScopedModelView
+from core.toolkit import (DmyDateField, IdEqualFilter, KeyedFilters, ScopedModelView, access_context, current_state, keyed,
+                          users_with_permission)
 from plugins.onestop.admin.common import UnitFormMixin
 from plugins.onestop.models import Field, Procedure, ProcedureDocument, ProcedureStep
 from plugins.onestop.models.catalogue import LIMIT_KINDS, ONLINE_LEVELS, ONLINE_MODES, SUPPLEMENT_POLICIES
 from plugins.onestop.services.catalogue import ProcedureSpec
+from plugins.onestop.services.workflow import PROCESS
+
+
+def step_handler_choices() -> list:
+    """Handlers of the units whose catalogue the user manages: the choices for a step's default handler."""
+    session = current_state().db.session()
+    found = {u.id: u for unit_id in access_context().units_with("onestop.catalogue.manage")
+             for u in users_with_permission(session, PROCESS, unit_id)}
+    return sorted(found.values(), key=lambda u: u.username)
 
 
 def _unit(view, context, model, name):
@@ -95,9 +105,11 @@ class ProcedureView(CatalogueView):
                              "column_labels": {"position": "Thứ tự", "name": "Tên giấy tờ", "originals": "Bản chính",
                                                "certified_copies": "Bản sao chứng thực", "copies": "Bản sao"},
                              "form_label": "Thành phần hồ sơ"}),
-        (ProcedureStep, {"form_columns": ("id", "position", "name", "share_percent"),
+        (ProcedureStep, {"form_columns": ("id", "position", "name", "share_percent", "handler"),
                          "column_labels": {"position": "Thứ tự", "name": "Tên bước",
-                                           "share_percent": "Tỷ lệ thời gian (%)"},
+                                           "share_percent": "Tỷ lệ thời gian (%)", "handler": "Cán bộ xử lý mặc định"},
+                         "form_args": {"handler": {"query_factory": lambda: step_handler_choices(),
+                                                   "allow_blank": True, "blank_text": "— chọn khi chuyển xử lý —"}},
                          "form_label": "Các bước xử lý"}),
     )
 
@@ -137,6 +149,9 @@ class ProcedureView(CatalogueView):
                              model.fee_note or "", model.online_level, model.online_mode or "",
                              model.supplement_policy, steps=[(s.name, s.share_percent or 0) for s in model.steps])
         problems = spec.problems()
+        handlers = {u.id for u in users_with_permission(self.session, PROCESS, model.unit_id)} if model.unit_id else set()
+        problems += [f"bước “{s.name}”: cán bộ {s.handler.username} không giữ vai trò xử lý hồ sơ tại đơn vị"
+                     for s in model.steps if s.handler is not None and s.handler.id not in handlers]
         if problems:
             raise ValidationError("Thủ tục chưa hợp lệ: " + "; ".join(problems))
         super().on_model_change(form, model, is_created)

@@ -21,7 +21,8 @@ from plugins.onestop.models import Dossier, Rating
 from plugins.onestop.models.dossiers import CHANNELS
 from plugins.onestop.services import ratings
 from plugins.onestop.services.periods import parse_day
-from plugins.onestop.services.workflow import ACTIONS, STATUSES, allowed_actions, transition
+from plugins.onestop.services.workflow import (ACTIONS, STATUSES, allowed_actions, required_permission, status_label,
+                                               transition)
 
 EXTRA_LABELS = {"register": "Đăng ký trực tuyến", "receive": "Tiếp nhận hồ sơ"}
 DESTRUCTIVE = ("refuse", "withdraw", "stop")
@@ -107,7 +108,7 @@ class DossierView(KeyedFilters, ScopedModelView):
         return self.get_one(dossier_id)  # 404 outside the user's units
 
     def _permitted(self, dossier: Dossier, action: str) -> bool:
-        return dossier.unit_id in units_with(self, ACTIONS[action].permission)
+        return dossier.unit_id in units_with(self, required_permission(action, dossier))
 
     @expose("/dossier/<dossier_id>")
     def dossier_view(self, dossier_id):
@@ -115,7 +116,8 @@ class DossierView(KeyedFilters, ScopedModelView):
         session = self.session
         ids = {t.user_id for t in dossier.transitions} | {dossier.handler_id, dossier.received_by}
         users = {u.id: u.full_name or u.username for u in session.scalars(select(User).where(User.id.in_(ids - {None})))}
-        actions = [(name, ACTIONS[name], self._permitted(dossier, name)) for name in allowed_actions(dossier)]
+        actions = [(name, ACTIONS[name], self._permitted(dossier, name), required_permission(name, dossier))
+                   for name in allowed_actions(dossier)]
         rating = session.scalar(select(Rating).where(Rating.dossier_id == dossier.id))
         labels = {c.code: c.label for c in ratings.criteria(rating.rated_on)} if rating else {}
         numbers = {FORM_OF_ACTION[t.action] for t in dossier.transitions if t.action in FORM_OF_ACTION}
@@ -125,7 +127,7 @@ class DossierView(KeyedFilters, ScopedModelView):
                            statuses=STATUSES, channels=CHANNELS, labels={**EXTRA_LABELS, **{k: a.label for k, a in ACTIONS.items()}},
                            status_badge=status_badge, destructive=DESTRUCTIVE, rating=rating, criteria=labels,
                            can_receive=dossier.status == "registered" and dossier.unit_id in units_with(self, RECEIVE),
-                           today=self.today(), dt=local_datetime, forms=forms)
+                           today=self.today(), dt=local_datetime, forms=forms, status_label=status_label(dossier))
 
     @expose("/dossier/<dossier_id>/action/<action>", methods=["GET", "POST"])
     def dossier_action(self, dossier_id, action):
@@ -156,7 +158,13 @@ class DossierView(KeyedFilters, ScopedModelView):
             if action == "assign" else []
         return self.render("onestop/admin/dossier_action.html", dossier=dossier, action=action, spec=spec,
                            permitted=permitted, allowed=action in allowed_actions(dossier), statuses=STATUSES,
-                           handlers=handlers, destructive=action in DESTRUCTIVE, form=request.form)
+                           handlers=handlers, destructive=action in DESTRUCTIVE, form=request.form,
+                           status_label=status_label(dossier), step_handlers=self._step_handlers(dossier))
+
+    @staticmethod
+    def _step_handlers(dossier: Dossier) -> dict[int, int]:
+        """Step number -> its default handler, to preselect in the assignment form."""
+        return {i: s.handler_user_id for i, s in enumerate(dossier.procedure.steps, start=1) if s.handler_user_id}
 
     @staticmethod
     def _details(action: str) -> tuple[str, dict]:

@@ -15,10 +15,11 @@ from plugins.onestop.admin.common import int_or_none
 from plugins.onestop.models import Dossier, Field, Procedure
 from plugins.onestop.models.catalogue import LIMIT_KINDS
 from plugins.onestop.models.dossiers import CHANNELS
-from plugins.onestop.services.intake import Applicant, IntakeRequest, ReceivedDocument, receive
+from plugins.onestop.services.intake import Applicant, IntakeRequest, ReceivedDocument, receive, refuse_at_counter
 
 PER_PAGE = 25
 SLIP_URL = "/onestop/slip/{id}"  # the printable slip (plugins/onestop/views.py)
+REFUSAL_URL = "/onestop/forms/{id}/03"  # the printable refusal (form 03)
 
 
 def _count(value) -> int:
@@ -64,9 +65,10 @@ class ReceivePage(ScopedAccessMixin, BaseView):
             return self._choose()
         procedure = self._procedure(chosen)
         if request.method == "POST":
-            dossier = self._receive(procedure, registration)
+            refusing = registration is None and request.form.get("decision") == "refuse"
+            dossier = (self._refuse if refusing else self._receive)(procedure, registration)
             if dossier is not None:
-                return redirect(SLIP_URL.format(id=dossier.id))
+                return redirect((REFUSAL_URL if refusing else SLIP_URL).format(id=dossier.id))
         return self.render("onestop/admin/receive_form.html", procedure=procedure, registration=registration,
                            form=request.form, channels={k: v for k, v in CHANNELS.items() if k != "online"},
                            limit_kinds=LIMIT_KINDS)
@@ -93,8 +95,36 @@ class ReceivePage(ScopedAccessMixin, BaseView):
                            field_id=field_id, page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
                            pending=pending, limit_kinds=LIMIT_KINDS)
 
-    def _receive(self, procedure: Procedure, registration: Dossier | None) -> Dossier | None:
-        form, session = request.form, self.session
+    def _refuse(self, procedure: Procedure, _registration: None) -> Dossier | None:
+        session = self.session
+        try:
+            dossier = refuse_at_counter(session, session.get(Unit, procedure.unit_id),
+                                        IntakeRequest(procedure.id, self._walk_in_applicant(), self._channel(),
+                                                      self._documents(procedure)),
+                                        current_user.id, request.form.get("refusal_reason", "")[:2000])
+            session.commit()
+        except ServiceError as exc:
+            session.rollback()
+            flash(str(exc), "error")
+            return None
+        flash(f"Đã từ chối tiếp nhận hồ sơ của {dossier.applicant_name}; in phiếu từ chối (mẫu 03) cho người nộp.",
+              "success")
+        return dossier
+
+    @staticmethod
+    def _walk_in_applicant() -> Applicant:
+        return Applicant(*(request.form.get(k, "")[:500] for k in ("applicant_name", "applicant_id_number",
+                                                                   "applicant_address", "applicant_phone",
+                                                                   "applicant_email")))
+
+    @staticmethod
+    def _channel() -> str:
+        channel = request.form.get("channel", "counter")
+        return channel if channel in CHANNELS and channel != "online" else "counter"
+
+    @staticmethod
+    def _documents(procedure: Procedure) -> list[ReceivedDocument]:
+        form = request.form
         documents = []
         for index, required in enumerate(procedure.documents):
             if form.get(f"doc_{index}"):
@@ -104,18 +134,17 @@ class ReceivePage(ScopedAccessMixin, BaseView):
         for line in form.get("other_documents", "").splitlines():
             if line.strip():
                 documents.append(ReceivedDocument(line.strip()[:500], 0, 0, 1))
+        return documents
+
+    def _receive(self, procedure: Procedure, registration: Dossier | None) -> Dossier | None:
+        session, documents = self.session, self._documents(procedure)
         if registration is not None:
             applicant = Applicant(registration.applicant_name, registration.applicant_id_number,
                                   registration.applicant_address, registration.applicant_phone,
                                   registration.applicant_email)
             channel = "online"
         else:
-            applicant = Applicant(*(form.get(k, "")[:500] for k in ("applicant_name", "applicant_id_number",
-                                                                    "applicant_address", "applicant_phone",
-                                                                    "applicant_email")))
-            channel = form.get("channel", "counter")
-            if channel not in CHANNELS or channel == "online":
-                channel = "counter"
+            applicant, channel = self._walk_in_applicant(), self._channel()
         try:
             unit = session.get(Unit, procedure.unit_id)
             dossier = receive(session, settings_of(session), unit, IntakeRequest(procedure.id, applicant, channel, documents),

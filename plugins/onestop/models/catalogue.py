@@ -87,6 +87,7 @@ class ProcedureStep(Audited, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(255))
     share_percent: Mapped[int] = mapped_column(Integer, default=0)
-    handler_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    handler_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))  # the step's default handler
 
     procedure: Mapped[Procedure] = relationship(back_populates="steps")
+    handler = relationship("User")

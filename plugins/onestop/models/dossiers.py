@@ -56,6 +56,9 @@ class Dossier(Audited, Timestamped, Base):
     appointment_on: Mapped[date | None] = mapped_column(Date)  # the original appointment: lateness is judged on it
     extended_until: Mapped[date | None] = mapped_column(Date)
     paused_on: Mapped[date | None] = mapped_column(Date)
+    # While a supplement is asked for: who asked ("counter" or "handler") and the day it was handed in.
+    supplement_by: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    supplemented_on: Mapped[date | None] = mapped_column(Date)
     current_step: Mapped[int] = mapped_column(Integer, default=0)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     resolved_on: Mapped[date | None] = mapped_column(Date)

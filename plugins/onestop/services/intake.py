@@ -128,6 +128,27 @@ def receive(session: Session, settings: Settings, unit: Unit, request: IntakeReq
     return dossier
 
 
+def refuse_at_counter(session: Session, unit: Unit, request: IntakeRequest, actor_id: int | None, reason: str,
+                      now: datetime | None = None) -> Dossier:
+    """A walk-in dossier the counter refuses (form 03): kept with the written reason, never received."""
+    now = now or datetime.now(timezone.utc)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Từ chối tiếp nhận cần ghi rõ lý do bằng văn bản (a written reason is required)")
+    procedure = _procedure(session, unit, request.procedure_id)
+    problems = [p for p in request.applicant.validate()]
+    if problems:
+        raise ServiceError(". ".join(problems))
+    dossier = _new_dossier(unit, procedure, request, "refused")
+    dossier.closed_on = local(now).date()
+    dossier.documents = [DossierDocument(unit_id=unit.id, name=d.name, originals=d.originals,
+                                         certified_copies=d.certified_copies, copies=d.copies) for d in request.documents]
+    session.add(dossier)
+    session.flush()
+    log_transition(session, dossier, "refuse", "new", actor_id, now, reason)
+    return dossier
+
+
 def _new_dossier(unit: Unit, procedure: Procedure, request: IntakeRequest, status: str) -> Dossier:
     a = request.applicant
     return Dossier(unit_id=unit.id, procedure_id=procedure.id, field_id=procedure.field_id, channel=request.channel,

@@ -102,10 +102,9 @@ def rate(session: Session, dossier: Dossier, scores: dict[str, object], comment:
 
 def averages(session: Session, start: date, end: date, unit_ids: list[int] | set[int] | frozenset[int]) -> RatingSummary:
     """Count and averages (overall and per criterion) of the ratings given in [start, end], in one SQL query."""
-    shown = criteria(end)
-    for extra in criteria(start):  # a criterion dropped during the period still has its ratings
-        if extra.code not in {c.code for c in shown}:
-            shown.append(extra)
+    shown: list[Criterion] = []
+    for day in (end, start):  # a criterion dropped during the period still has its ratings
+        shown += [c for c in _criteria_or_none(day) if c.code not in {s.code for s in shown}]
     columns = [func.count(Rating.id), func.avg(Rating.average)]
     for criterion in shown:
         value = Rating.scores[criterion.code].as_float()
@@ -117,6 +116,17 @@ def averages(session: Session, start: date, end: date, unit_ids: list[int] | set
         avg, count = row[2 + 2 * index], row[3 + 2 * index]
         result.criteria.append(CriterionAverage(criterion.code, criterion.label, _round(avg), int(count or 0)))
     return result
+
+
+def _criteria_or_none(on: date) -> list[Criterion]:
+    """``criteria(on)``; none before the rule's first value (a period from 2017: nothing was rated by it)."""
+    try:
+        return criteria(on)
+    except ServiceError:
+        rule = rules_for("plugins.onestop").rules.get("rating_criteria")
+        if rule is not None and rule.dates and on < rule.dates[0]:
+            return []
+        raise
 
 
 def _round(value) -> float | None:

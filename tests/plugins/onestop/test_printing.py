@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date, datetime, timezone
+from urllib.parse import parse_qs, urlsplit
 
 import docx
 import pytest
+import zxingcpp
+from PIL import Image, ImageDraw
 
 from plugins.onestop import printing
 from plugins.onestop.models import Dossier, Procedure
-from plugins.onestop.printing import qr
 from tests.plugins.onestop.conftest import ONESTOP
 from tests.plugins.onestop.public_fixtures import APPLICANT, build_office, office  # noqa: F401  (fixture)
 
@@ -31,6 +34,25 @@ def word_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
+def svg_image(svg: str, scale: int = 8) -> Image.Image:
+    """The page's own ``<svg>`` drawn as a picture: its white square, then each unit square of its one path."""
+    n = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    path = re.search(r'<path d="([^"]*)" fill="#000"/>', svg).group(1)
+    squares = [(int(x), int(y)) for x, y in re.findall(r"M(\d+),(\d+)h1v1h-1z", path)]
+    assert "".join(f"M{x},{y}h1v1h-1z" for x, y in squares) == path  # every stroke of the path was read
+    image = Image.new("L", (n * scale, n * scale), 255)
+    draw = ImageDraw.Draw(image)
+    for x, y in squares:
+        draw.rectangle([x * scale, y * scale, (x + 1) * scale - 1, (y + 1) * scale - 1], fill=0)
+    return image
+
+
+def decode_qr(image: Image.Image) -> str:
+    codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert len(codes) == 1 and codes[0].valid, codes
+    return codes[0].text
+
+
 def test_slip_page_has_the_receipt_content_and_a_qr_code_to_the_lookup(office, clerk, login):
     dossier = office.receive(actor_id=clerk.id)
     response = login(clerk).get(f"/onestop/slip/{dossier.id}")
@@ -47,11 +69,19 @@ def test_slip_page_has_the_receipt_content_and_a_qr_code_to_the_lookup(office, c
     assert f'href="/onestop/slip/{dossier.id}.docx"' in page
 
 
-def test_qr_code_encodes_the_lookup_url():
-    url = "http://localhost/onestop/lookup?code=H15.50-260212-0001"
-    cells = qr.matrix(url)
-    assert len(cells) == len(cells[0]) and cells[4][4] and not cells[0][0]  # finder pattern, quiet zone
-    assert qr.png(url).startswith(b"\x89PNG") and qr.svg(url).startswith("<svg")
+def test_qr_code_encodes_the_lookup_url(office, clerk, login):
+    dossier = office.receive(actor_id=clerk.id)
+    expected = f"http://localhost/onestop/lookup?code={dossier.code}"
+    client = login(clerk)
+    page = client.get(f"/onestop/slip/{dossier.id}").get_data(as_text=True)
+    svg = re.search(r'<figure class="qr" id="slip-qr"[^>]*>(<svg.*?</svg>)', page, re.S).group(1)
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/onestop/slip/{dossier.id}.docx").data)) as word:
+        pictures = [word.read(name) for name in word.namelist() if name.startswith("word/media/")]
+    assert len(pictures) == 1 and pictures[0].startswith(b"\x89PNG")
+    for decoded in (decode_qr(svg_image(svg)), decode_qr(Image.open(io.BytesIO(pictures[0])))):
+        assert decoded == expected  # the page's SVG and the Word slip's PNG both open the lookup
+        assert parse_qs(urlsplit(decoded).query) == {"code": [dossier.code]}
+        assert dossier.lookup_secret not in decoded  # the second factor is only printed, never in the QR
 
 
 def test_slip_in_word_opens_and_carries_code_applicant_and_appointment(office, clerk, login):
@@ -112,6 +142,15 @@ def test_forms_02_to_06_follow_the_transitions(office, clerk, login, user_factor
         assert text in control, text
     page = client.get(f"/onestop/forms/{dossier.id}/06").get_data(as_text=True)
     assert "Phiếu kiểm soát quá trình giải quyết hồ sơ" in page and "Mẫu 02" in page and "Mẫu 05" in page
+    printable = {"02": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "Sơ đồ vị trí khu đất", "Đỗ Minh Khoa"),
+                 "04": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", "06/03/2026", "Chờ ý kiến Sở Xây dựng"),
+                 "05": ("Thông báo về việc dừng xử lý hồ sơ", "Người nộp đề nghị dừng", "Hồ Quang Vinh")}
+    for number, expected in printable.items():  # the printable pages say what the Word files say
+        response = client.get(f"/onestop/forms/{dossier.id}/{number}")
+        assert response.status_code == 200, number
+        page = response.get_data(as_text=True)
+        assert all(text in page for text in (*expected, dossier.code, APPLICANT.name)), number
+        assert f"/onestop/forms/{dossier.id}/{number}.docx" in page, "the page offers its Word download"
     assert client.get(f"/onestop/forms/{dossier.id}/03").status_code == 404  # never refused
 
 
@@ -122,6 +161,8 @@ def test_refusal_of_an_online_registration_has_form_03(office, clerk, login, sta
     office.act(registration.id, "refuse", "Thủ tục không thuộc thẩm quyền của đơn vị", clerk.id)
     text = word_text(login(clerk).get(f"/onestop/forms/{registration.id}/03.docx").data)
     assert f"DK-{registration.id}" in text and "không thuộc thẩm quyền" in text and APPLICANT.name in text
+    page = login(clerk).get(f"/onestop/forms/{registration.id}/03").get_data(as_text=True)
+    assert "Phiếu từ chối tiếp nhận giải quyết hồ sơ" in page and "không thuộc thẩm quyền" in page
     assert login(clerk).get(f"/onestop/slip/{registration.id}").status_code == 404  # never received: no slip
 
 

@@ -226,7 +226,7 @@ def test_public_statistics_per_field(client, office):
 
 
 def test_rating_a_returned_dossier(client, office, state, user_factory):
-    handler = user_factory("xuly")
+    handler = user_factory("xuly", roles=[(office.unit, "onestop.handler")])
     dossier = office.returned(handler.id)
     form = client.get(f"/onestop/rate?code={dossier.code}").get_data(as_text=True)
     assert "Thái độ của cán bộ" in form

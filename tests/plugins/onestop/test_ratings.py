@@ -2,9 +2,8 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
 
-from core.toolkit import ServiceError, User
+from core.toolkit import ServiceError, users_with_permission
 from plugins.onestop.models import Dossier, Rating
 from plugins.onestop.services import ratings
 from plugins.onestop.services.workflow import transition
@@ -24,7 +23,8 @@ def returned(state, unit, procedure_id, name="Nguyễn Văn An"):
     dossier = received(state, unit, procedure_id, name=name)
     with state.transaction() as s:
         d = s.get(Dossier, dossier.id)
-        transition(s, state.settings, d, "assign", None, handler_id=s.scalar(select(func.min(User.id))))
+        [handler, *_] = users_with_permission(s, "onestop.dossiers.process", unit.id)
+        transition(s, state.settings, d, "assign", None, handler_id=handler.id)
         transition(s, state.settings, d, "resolve", None)
         transition(s, state.settings, d, "return", None)
     return dossier.id
@@ -67,7 +67,8 @@ def test_bad_ratings_are_refused_with_every_reason(world, state, handler):
         assert s.query(Rating).count() == 0
 
 
-def test_averages_per_criterion_are_computed_in_sql_for_the_units_and_period(world, state, handler):
+def test_averages_per_criterion_are_computed_in_sql_for_the_units_and_period(world, state, handler, user_factory):
+    user_factory("xuly_so_khac", roles=[(world.other, "onestop.handler")])
     first = returned(state, world.office, world.permit)
     second = returned(state, world.office, world.permit, name="Lê Văn Bình")
     foreign = returned(state, world.other, world.foreign, name="Sở khác")

@@ -4,14 +4,15 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from core.models import User
 from core.services import ServiceError
 from core.services.enablement import enable_plugin
 from core.services.units import create_unit
-from core.services.users import create_user
+from core.services.users import create_user, grant
 from plugins.onestop.models import Dossier, Transition
 from plugins.onestop.services.catalogue import ProcedureSpec, get_or_create_field, save_procedure
 from plugins.onestop.services.intake import Applicant, IntakeRequest, ReceivedDocument, receive, register_online
-from plugins.onestop.services.workflow import ACTIONS, STATUSES, transition
+from plugins.onestop.services.workflow import transition
 
 THU_12_FEB_2026 = datetime(2026, 2, 12, 2, 0, tzinfo=timezone.utc)  # 09:00 in Hà Nội
 DOCS = [ReceivedDocument("Đơn đề nghị", 1, 0, 0)]
@@ -21,7 +22,7 @@ DOCS = [ReceivedDocument("Đơn đề nghị", 1, 0, 0)]
 def counter(service_state):
     with service_state.transaction() as s:
         unit = create_unit(s, "H15.50", "Văn phòng UBND tỉnh")
-        create_user(s, "xuly", "Matkhau#2026", "Chuyên viên xử lý")
+        grant(s, create_user(s, "xuly", "Matkhau#2026", "Chuyên viên xử lý"), unit, "onestop.handler")
         enable_plugin(s, service_state.registry, "onestop", unit)
         field = get_or_create_field(s, unit.id, "LV01", "Đất đai")
         pause = save_procedure(s, unit.id, ProcedureSpec("1.000001", "Cấp phép A", "LV01", 5,
@@ -54,60 +55,70 @@ def test_incomplete_dossier_is_refused_listing_what_is_missing(counter):
         assert s.scalar(select(Dossier.id)) is None
 
 
-@pytest.mark.parametrize("status", sorted(STATUSES))
-def test_every_forbidden_transition_is_refused_per_state(counter, status):
-    state, unit, pause, _ = counter
-    dossier = _receive(state, unit, pause)
+def _handler_id(state) -> int:
     with state.transaction() as s:
-        d = s.get(Dossier, dossier.id)
-        d.status = status
-    for action, spec in ACTIONS.items():
-        if status in spec.sources:
-            continue
-        with state.transaction() as s, pytest.raises(ServiceError, match="Không thể"):
-            transition(s, state.settings, s.get(Dossier, dossier.id), action, None, "lý do", handler_id=1)
-    with state.transaction() as s:
-        assert s.get(Dossier, dossier.id).status == status
+        return s.scalar(select(User.id).where(User.username == "xuly"))
 
 
-def test_supplement_pauses_or_restarts_the_clock(counter):
+def _act(state, dossier_id, action, day, note="", **details):
+    with state.transaction() as s:
+        return transition(s, state.settings, s.get(Dossier, dossier_id), action, None, note,
+                          now=datetime(2026, 3, day, 2, 0, tzinfo=timezone.utc), **details)
+
+
+def test_supplement_pauses_or_restarts_the_clock_from_the_day_it_is_handed_in(counter):
     state, unit, pause, restart = counter
     at = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # Monday 02/03/2026
     paused = _receive(state, unit, pause, now=at)
     restarted = _receive(state, unit, restart, now=at, docs=[])
     assert paused.appointment_on == date(2026, 3, 9)
     for dossier in (paused, restarted):
-        with state.transaction() as s:
-            transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "Thiếu giấy tờ",
-                       now=datetime(2026, 3, 3, 2, 0, tzinfo=timezone.utc), missing_documents=["Bản sao sổ đỏ"])
-        with state.transaction() as s:
-            transition(s, state.settings, s.get(Dossier, dossier.id), "supplement", None,
-                       now=datetime(2026, 3, 6, 2, 0, tzinfo=timezone.utc))
+        _act(state, dossier.id, "assign", 2, handler_id=_handler_id(state))
+        asked = _act(state, dossier.id, "request_supplement", 3, "Thiếu giấy tờ", missing_documents=["Bản sao sổ đỏ"])
+        assert (asked.status, asked.supplement_by, asked.paused_on) == ("supplement_requested", "handler", date(2026, 3, 3))
+        handed_in = _act(state, dossier.id, "supplement", 6)  # Friday: the applicant brings it
+        assert handed_in.status == "supplement_requested" and handed_in.supplemented_on == date(2026, 3, 6)
+        assert handed_in.appointment_on == asked.appointment_on, "the clock stays stopped until it is confirmed"
+        done = _act(state, dossier.id, "complete_supplement", 10)  # checked the next Tuesday
+        assert (done.status, done.supplement_by, done.paused_on) == ("in_progress", "", None)
     with state.transaction() as s:
         assert s.get(Dossier, paused.id).appointment_on == date(2026, 3, 12)     # +3 working days paused
         assert s.get(Dossier, restarted.id).appointment_on == date(2026, 3, 13)  # 5 working days from 06/03
 
 
+def test_a_registration_the_counter_asks_to_complete_goes_back_to_waiting(counter):
+    state, unit, pause, _ = counter
+    with state.transaction() as s:
+        registered = register_online(s, s.merge(unit), IntakeRequest(pause.id, Applicant("Trần Thị Bình")))
+    asked = _act(state, registered.id, "request_supplement", 3, "Thiếu đơn", missing_documents=["Đơn đề nghị"])
+    assert (asked.supplement_by, asked.paused_on) == ("counter", None)  # no appointment yet, no clock
+    _act(state, registered.id, "supplement", 4)
+    back = _act(state, registered.id, "complete_supplement", 4)
+    assert back.status == "registered" and back.code is None
+
+
 def test_second_supplement_request_and_missing_list_are_refused(counter):
     state, unit, pause, _ = counter
     dossier = _receive(state, unit, pause)
-    with state.transaction() as s, pytest.raises(ServiceError, match="liệt kê"):
-        transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "thiếu", missing_documents=[])
-    with state.transaction() as s:
-        transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "thiếu",
-                   missing_documents=["Bản sao"])
-        transition(s, state.settings, s.get(Dossier, dossier.id), "supplement", None)
-    with state.transaction() as s, pytest.raises(ServiceError, match="một lần"):
-        transition(s, state.settings, s.get(Dossier, dossier.id), "request_supplement", None, "lần hai",
-                   missing_documents=["Khác"])
+    with pytest.raises(ServiceError, match="liệt kê"):
+        _act(state, dossier.id, "request_supplement", 2, "thiếu", missing_documents=[])
+    _act(state, dossier.id, "request_supplement", 2, "thiếu", missing_documents=["Bản sao"])
+    with pytest.raises(ServiceError, match="người nộp đã bổ sung"):
+        _act(state, dossier.id, "complete_supplement", 2)  # nothing handed in yet
+    _act(state, dossier.id, "supplement", 3)
+    with pytest.raises(ServiceError, match="chưa nhận bổ sung"):
+        _act(state, dossier.id, "supplement", 3)
+    _act(state, dossier.id, "complete_supplement", 3)
+    with pytest.raises(ServiceError, match="một lần"):
+        _act(state, dossier.id, "request_supplement", 4, "lần hai", missing_documents=["Khác"])
 
 
 def test_apology_after_the_appointment_is_refused_and_lateness_uses_the_original_date(counter):
     state, unit, pause, _ = counter
-    dossier = _receive(state, unit, pause)  # appointment 26/02/2026
+    dossier, handler_id = _receive(state, unit, pause), _handler_id(state)  # appointment 26/02/2026
     with state.transaction() as s:
         d = s.get(Dossier, dossier.id)
-        transition(s, state.settings, d, "assign", None, handler_id=1, now=THU_12_FEB_2026)
+        transition(s, state.settings, d, "assign", None, handler_id=handler_id, now=THU_12_FEB_2026)
         with pytest.raises(ServiceError, match="chậm nhất"):
             transition(s, state.settings, d, "extend", None, "Cần xác minh thêm", new_date=date(2026, 3, 5),
                        now=datetime(2026, 2, 27, 2, tzinfo=timezone.utc))
