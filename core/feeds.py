@@ -6,11 +6,12 @@ the tasks in the units where the owner may read plans, from a month back to a ye
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Flask, Response, abort, current_app, url_for
 
 from core.access import AccessContext
+from core.office_time import today_in_office
 from core.scheduling.feed_tokens import build_ics, user_for_token
 from core.scheduling.shared_calendar import gather_events
 
@@ -26,7 +27,7 @@ def calendar_feed(token: str):
     if user is None:
         abort(404)
     access = AccessContext.for_user(session, user)
-    today = date.today()
+    today = today_in_office(state.settings)
     events = gather_events(
         session, today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD), sorted(access.member_units),
         access.units_with("core.plans.read"),

@@ -61,9 +61,8 @@ def home_unit_ids(session, user_id: int) -> "set[int]":
 
 def office_today(session) -> date:
     """Today's date in the office's time zone (``app.timezone``), not the server's."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-    return datetime.now(ZoneInfo(settings_of(session)["app.timezone"])).date()
+    from core.office_time import today_in_office
+    return today_in_office(settings_of(session))
 
 
 def __getattr__(name: str):

@@ -6,8 +6,7 @@ anything else answers 404.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
@@ -27,13 +26,14 @@ from core.scheduling.plans import (PLAN_KINDS, PLAN_STATUSES, TRANSITION_VERBS, 
                                    check_editable, counts_by_year, inspection_coverage, programme_names,
                                    transition_plan, validate_plan)
 from core.scheduling.tasks import deadline_of
+from core.office_time import today_in_office
 from core.services import ServiceError
 
 STATUS_COLOURS = {"draft": "secondary", "issued": "primary", "done": "success", "cancelled": "dark"}
 
 
 def office_today() -> date:
-    return datetime.now(ZoneInfo(current_state().settings["app.timezone"])).date()
+    return today_in_office(current_state().settings)
 
 
 def programme_label(name: str) -> str:

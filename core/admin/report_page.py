@@ -1,13 +1,12 @@
 """The administrative reform report page: enabled plugins' sections for a quarter and the user's units."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, request
 from flask_admin import BaseView, expose
 from sqlalchemy import select
 
 from core.admin.base import ScopedAccessMixin
+from core.admin.plan_views import office_today
 from core.app import current_state
 from core.models import Unit
 from core.reports import build_report, quarter, quarter_of
@@ -17,7 +16,7 @@ class ReportPage(ScopedAccessMixin, BaseView):
     permission = "core.reports.read"
 
     def _period(self):
-        today = quarter_of(date.today())
+        today = quarter_of(office_today())  # the office's date: near midnight UTC is another day
         year, number = request.args.get("year", ""), request.args.get("quarter", "")
         if not year and not number:
             return today
@@ -36,6 +35,6 @@ class ReportPage(ScopedAccessMixin, BaseView):
         covered = [u for u in units if str(u.id) == chosen] or units
         period = self._period()
         report = build_report(session, period, covered)
-        this_year = date.today().year
+        this_year = office_today().year
         return self.render("admin/cchc_report.html", report=report, units=units, chosen=chosen,
                            years=range(this_year - 5, this_year + 1), period=period)

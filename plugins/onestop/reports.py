@@ -19,11 +19,16 @@ def _percent(rate: float | None) -> str:
     return "–" if rate is None else f"{round(rate * 100, 1):g}%".replace(".", ",")
 
 
+# The day the result is due to the applicant: the new date of an apology (form 04) replaces the first
+# one here, although lateness is still judged on the first.
+RETURN_DAY = func.coalesce(Dossier.extended_until, Dossier.appointment_on)
+
+
 def appointment_events(session: Session, start: date, end: date, unit_ids: list[int]) -> list[CalendarEvent]:
     rows = session.execute(
-        select(Dossier.appointment_on, Dossier.unit_id, func.count(Dossier.id))
-        .where(Dossier.unit_id.in_(unit_ids), Dossier.status.in_(OPEN), Dossier.appointment_on.between(start, end))
-        .group_by(Dossier.appointment_on, Dossier.unit_id)
+        select(RETURN_DAY, Dossier.unit_id, func.count(Dossier.id))
+        .where(Dossier.unit_id.in_(unit_ids), Dossier.status.in_(OPEN), RETURN_DAY.between(start, end))
+        .group_by(RETURN_DAY, Dossier.unit_id)
     ).all()
     return [CalendarEvent(title=f"Hẹn trả {count} hồ sơ một cửa", start=day, unit_id=unit_id,
                           uid=f"onestop-appointments-{unit_id}-{day:%Y%m%d}", category="onestop", plugin="onestop",
@@ -66,7 +71,7 @@ def report_metrics(session: Session, period: Period, unit_ids: list[int]) -> lis
 def dashboard_cards(session: Session, unit_ids: list[int]) -> list[DashboardCard]:
     today = datetime.now(OFFICE_TZ).date()
     open_in_units = (Dossier.unit_id.in_(unit_ids), Dossier.status.in_(OPEN))
-    due_today = session.scalar(select(func.count(Dossier.id)).where(*open_in_units, Dossier.appointment_on == today))
+    due_today = session.scalar(select(func.count(Dossier.id)).where(*open_in_units, RETURN_DAY == today))
     overdue = session.scalar(select(func.count(Dossier.id)).where(*open_in_units, Dossier.appointment_on < today))
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     summary = statistics.total(statistics.compute(session, quarter_start, today, unit_ids, by=()))

@@ -16,6 +16,7 @@ from core.toolkit import RuleError, ServiceError, current_state, parse_id, rules
 from core.toolkit import attempt_allowed as count_attempt  # this module's attempt_allowed adds the rule and client
 from plugins.onestop.services import public, statistics
 from plugins.onestop.services.clock import OFFICE_TZ
+from plugins.onestop.services.counter import unpublished_unit_ids
 from plugins.onestop.services.periods import KINDS, period_of
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -46,9 +47,10 @@ def attempt_allowed(bucket: str) -> bool:
     return allowed
 
 
-def chosen_units(session: Session) -> tuple[list, list[int], str]:
-    """The units open to the public, the ids the page covers (``?unit=CODE`` or all), the chosen code."""
-    units = public.public_units(session)
+def chosen_units(session: Session, hidden: set[int] = frozenset()) -> tuple[list, list[int], str]:
+    """The units open to the public (less ``hidden``), the ids the page covers (``?unit=CODE`` or all),
+    the chosen code."""
+    units = [u for u in public.public_units(session) if u.id not in hidden]
     chosen = (request.args.get("unit") or "").strip()
     covered = [u.id for u in units if u.code == chosen] or [u.id for u in units]
     return units, covered, chosen if any(u.code == chosen for u in units) else ""
@@ -80,7 +82,7 @@ def procedure_detail(procedure_id: str):
 
 def statistics_page():
     session = db()
-    units, covered, chosen = chosen_units(session)
+    units, covered, chosen = chosen_units(session, hidden=unpublished_unit_ids(session))
     args = request.args
     kind = args.get("kind") or "quarter"
     try:

@@ -1,13 +1,14 @@
-"""The one-stop back office (menu "Một cửa"): catalogue, dossiers, reception, submissions, statistics."""
+"""The one-stop back office (menu "Một cửa"): catalogue, dossiers, reception, submissions, statistics, settings."""
 from __future__ import annotations
 
 from plugins.onestop.admin.catalogue import FieldView, ProcedureView
 from plugins.onestop.admin.dossiers import DossierView
 from plugins.onestop.admin.receive import ReceivePage
+from plugins.onestop.admin.settings import CounterSettingsView
 from plugins.onestop.admin.statistics import StatisticsPage
 from plugins.onestop.admin.submissions import SubmissionView
 from plugins.onestop.import_view import CatalogueImportView
-from plugins.onestop.models import Dossier, Field, Procedure, Submission
+from plugins.onestop.models import CounterSettings, Dossier, Field, Procedure, Submission
 
 
 def admin_views(session) -> list:
@@ -20,4 +21,5 @@ def admin_views(session) -> list:
         FieldView(Field, session, name="Lĩnh vực", endpoint="onestop_fields"),
         ProcedureView(Procedure, session, name="Thủ tục", endpoint="onestop_procedures"),
         CatalogueImportView(name="Nhập danh mục", endpoint="onestop_import"),
+        CounterSettingsView(CounterSettings, session, name="Cấu hình quầy", endpoint="onestop_settings"),
     ]

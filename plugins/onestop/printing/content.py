@@ -13,6 +13,7 @@ from plugins.onestop.models import Dossier, Transition
 from plugins.onestop.models.catalogue import LIMIT_KINDS
 from plugins.onestop.printing.model import Fields, Para, PrintDoc, QrCode, Signatures, Table
 from plugins.onestop.services.clock import local
+from plugins.onestop.services.counter import counter_of
 from plugins.onestop.services.workflow import ACTIONS, STATUSES
 
 TITLES = {
@@ -25,7 +26,6 @@ TITLES = {
 }
 NEEDS_ACTION = {"02": "request_supplement", "03": "refuse", "04": "extend", "05": "stop"}
 EXTRA_ACTIONS = {"register": "Đăng ký trực tuyến", "receive": "Tiếp nhận hồ sơ"}
-COUNTER = "Bộ phận Tiếp nhận và Trả kết quả"
 SIGN = "(Ký và ghi rõ họ tên)"
 
 
@@ -88,7 +88,7 @@ def build(session: Session, settings: Settings, dossier: Dossier, number: str, l
     unit = session.get(Unit, dossier.unit_id)
     parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     doc = PrintDoc(number, TITLES[number], (parent.name if parent else unit.name).upper(),
-                   COUNTER.upper() if parent is None else unit.name.upper(), ref(dossier), "",
+                   counter_of(session, unit.id).name.upper() if parent is None else unit.name.upper(), ref(dossier), "",
                    filename=f"mau-{number}-{ref(dossier)}.docx")
     action = NEEDS_ACTION.get(number)
     step = _last(dossier, action) if action else None
@@ -99,13 +99,15 @@ def build(session: Session, settings: Settings, dossier: Dossier, number: str, l
 
 
 def _slip(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, step, lookup_url: str) -> None:
-    p = dossier.procedure
+    p, counter = dossier.procedure, counter_of(session, unit.id)
     closing = hours_for_unit(session, settings, dossier.unit_id).afternoon[1]
+    contacts = f" ({counter.contacts()})" if counter.contacts() else ""
+    hours = f" Giờ làm việc: {counter.opening_hours}." if counter.opening_hours else ""
     documents = [[str(i), d.name, str(d.originals), str(d.certified_copies), str(d.copies)]
                  for i, d in enumerate(dossier.documents, 1)]
     doc.blocks += [
         Fields([("Mã hồ sơ", ref(dossier))]),
-        Para(f"{COUNTER} – {unit.name} đã tiếp nhận hồ sơ của:"), _applicant(dossier), _procedure_line(dossier),
+        Para(f"{counter.name} – {unit.name} đã tiếp nhận hồ sơ của:"), _applicant(dossier), _procedure_line(dossier),
         Para("1. Thành phần hồ sơ nộp gồm:", bold=True),
         Table(["STT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản sao"],
               documents or [["", "(không có thành phần hồ sơ giấy)", "", "", ""]]),
@@ -115,7 +117,7 @@ def _slip(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, step, 
         Para(f"4. Thời gian nhận hồ sơ: {_hm(dossier.received_at)}."),
         Para(f"5. Thời gian trả kết quả giải quyết hồ sơ: trước {closing:%H} giờ {closing:%M} phút, "
              f"ngày {_d(dossier.appointment_on)}.", bold=True),
-        Para(f"6. Nhận kết quả tại: {COUNTER} – {unit.name}."),
+        Para(f"6. Nhận kết quả tại: {counter.name} – {unit.name}{contacts}.{hours}"),
         Para(f"7. Tra cứu tình trạng hồ sơ: quét mã QR hoặc truy cập {lookup_url}, nhập mã hồ sơ "
              f"{ref(dossier)} và mã tra cứu {dossier.lookup_secret}."),
         Fields([("Mã tra cứu (giữ bí mật)", dossier.lookup_secret)]),
@@ -125,18 +127,18 @@ def _slip(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, step, 
     ]
 
 
-def _intro(dossier: Dossier, unit: Unit) -> list:
+def _intro(session, dossier: Dossier, unit: Unit) -> list:
     received = f"Ngày {_d(dossier.received_at)}, " if dossier.received_at else ""
     return [Para(f"Kính gửi: Ông/Bà {dossier.applicant_name}."), Fields([("Mã hồ sơ", ref(dossier))]),
             _procedure_line(dossier),
-            Para(f"{received}{COUNTER} – {unit.name} đã nhận hồ sơ đề nghị giải quyết thủ tục hành chính nêu trên "
+            Para(f"{received}{counter_of(session, unit.id).name} – {unit.name} đã nhận hồ sơ đề nghị giải quyết thủ tục hành chính nêu trên "
                  f"của Ông/Bà.")]
 
 
 def _supplement(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, step: Transition, lookup_url) -> None:
     missing = (step.details or {}).get("missing_documents") or []
     restart = dossier.procedure.supplement_policy == "restart"
-    doc.blocks += _intro(dossier, unit) + [
+    doc.blocks += _intro(session, dossier, unit) + [
         Para("Qua xem xét, hồ sơ của Ông/Bà cần bổ sung, hoàn thiện các nội dung sau (yêu cầu một lần, đầy đủ):"),
         Table(["STT", "Giấy tờ, nội dung cần bổ sung, hoàn thiện"], [[str(i), m] for i, m in enumerate(missing, 1)]),
         Para(f"Lý do: {step.note}"),
@@ -149,7 +151,7 @@ def _supplement(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, 
 
 
 def _refusal(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, step: Transition, lookup_url) -> None:
-    doc.blocks += _intro(dossier, unit) + [
+    doc.blocks += _intro(session, dossier, unit) + [
         Para("Qua xem xét, cơ quan, đơn vị không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:"),
         Para(step.note, bold=True),
         Para("Xin thông báo để Ông/Bà được biết và thực hiện.", italic=True),
@@ -166,7 +168,7 @@ def _apology(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, ste
             previous = date.fromisoformat(t.details["new_date"])
     new_date = (step.details or {}).get("new_date")
     new_text = _d(date.fromisoformat(new_date)) if new_date else _d(dossier.extended_until)
-    doc.blocks += _intro(dossier, unit) + [
+    doc.blocks += _intro(session, dossier, unit) + [
         Para(f"Theo giấy tiếp nhận hồ sơ và hẹn trả kết quả, thời gian trả kết quả là ngày {_d(previous)}."),
         Para("Tuy nhiên, đến nay cơ quan, đơn vị chưa trả kết quả giải quyết hồ sơ của Ông/Bà đúng hẹn."),
         Para(f"Lý do: {step.note}"),
@@ -177,7 +179,7 @@ def _apology(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, ste
 
 
 def _stop(session, settings, dossier: Dossier, doc: PrintDoc, unit: Unit, step: Transition, lookup_url) -> None:
-    doc.blocks += _intro(dossier, unit) + [
+    doc.blocks += _intro(session, dossier, unit) + [
         Para(f"Cơ quan, đơn vị thông báo dừng xử lý hồ sơ của Ông/Bà kể từ ngày {_d(step.at)}."),
         Para(f"Lý do: {step.note}", bold=True),
         Para("Ông/Bà liên hệ Bộ phận tiếp nhận và trả kết quả để nhận lại hồ sơ (nếu có).", italic=True),

@@ -20,7 +20,7 @@ from core.toolkit import EnablementSnapshot, ServiceError, Unit
 from plugins.onestop.models import Dossier, Field, Procedure
 from plugins.onestop.services.clock import local
 from plugins.onestop.services.intake import Applicant, IntakeRequest, register_online
-from plugins.onestop.services.workflow import STATUSES
+from plugins.onestop.services.workflow import status_label
 
 PLUGIN = "onestop"
 REGISTRATION = re.compile(r"^DK-(\d{1,9})$")  # the reference of an online registration before reception
@@ -233,6 +233,6 @@ class PublicStatus:
     @classmethod
     def of(cls, dossier: Dossier) -> "PublicStatus":
         day = lambda moment: local(moment).date() if moment else None  # noqa: E731
-        return cls(reference(dossier), dossier.status, STATUSES.get(dossier.status, dossier.status),
+        return cls(reference(dossier), dossier.status, status_label(dossier),
                    day(dossier.registered_at), day(dossier.received_at), dossier.appointment_on,
                    dossier.extended_until, dossier.resolved_on, dossier.closed_on, day(dossier.returned_at))

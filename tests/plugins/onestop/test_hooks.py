@@ -286,3 +286,14 @@ def test_bulk_intake_announces_one_batch(world, state):
     with state.transaction() as s:
         assert [s.get(Dossier, i).code for i in ids] == ["H15.50-260212-0001", "H15.50-260212-0002",
                                                          "H15.50-260213-0001"]
+
+
+def test_an_apology_moves_the_return_day_on_the_calendar(state, world):
+    dossier = received(state, world.office, world.permit[world.office.id], now=THU_12_FEB)  # due 26/02
+    with state.transaction() as s:
+        transition(s, state.settings, s.get(Dossier, dossier.id), "extend", None, "Chờ ý kiến Sở Xây dựng",
+                   now=FRI_13_FEB, new_date=date(2026, 3, 6))
+    with state.transaction() as s:
+        events = dispatch_for_units(s, "calendar_events", [world.office.id], start=date(2026, 2, 1),
+                                    end=date(2026, 3, 31))
+    assert [(e.start, e.title) for e in events] == [(date(2026, 3, 6), "Hẹn trả 1 hồ sơ một cửa")]
