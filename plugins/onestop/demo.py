@@ -1,5 +1,5 @@
 """Demo data: the source office's Q1/2018 (53 fields, 266 procedures, 201 dossiers all on time,
-963 submissions to leaders) plus a realistic spread of states in the current quarter."""
+963 submissions to leaders) plus a realistic spread of states in the current quarter (``demo_current``)."""
 from __future__ import annotations
 
 import random
@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.toolkit import Settings, Unit, User
+from plugins.onestop import demo_current
 from plugins.onestop.models import Dossier, Procedure, Submission
 from plugins.onestop.services.catalogue import ProcedureSpec, get_or_create_field, save_procedure
 from plugins.onestop.services.clock import OFFICE_TZ, add_working_days
@@ -45,7 +46,7 @@ def build(session: Session, settings: Settings, units: dict[str, Unit], office_c
     procedures = _catalogue(session, office)
     _q1_2018(session, settings, office, procedures, rng)
     _submissions(session, office, rng)
-    _current_quarter(session, settings, office, procedures, rng)
+    demo_current.build(session, settings, office, procedures, rng)
 
 
 def _catalogue(session: Session, office: Unit) -> list[Procedure]:
@@ -126,21 +127,3 @@ def _submissions(session, office, rng) -> None:
                                deadline=submitted + timedelta(days=5), outcome="Đã xử lý",
                                handled_on=submitted + timedelta(days=rng.randrange(0, 4))))
     session.flush()
-
-
-def _current_quarter(session, settings, office, procedures, rng) -> None:
-    today = datetime.now(OFFICE_TZ).date()
-    start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    days = _working_days(session, settings, start, today)
-    for index, day in enumerate(days * 2):
-        dossier = _receive(session, settings, office, rng.choice(procedures), day, rng,
-                           "online" if index % 3 == 0 else "counter")
-        roll = rng.random()
-        if roll < 0.45 and dossier.appointment_on <= today:
-            _finish(session, settings, dossier, min(dossier.appointment_on, today), rng, returned=roll < 0.35)
-        elif roll < 0.55 and dossier.appointment_on > today:
-            transition(session, settings, dossier, "request_supplement", None, "Thiếu bản sao giấy tờ pháp lý",
-                       now=_received_at(day, rng) + timedelta(hours=2), missing_documents=["Bản sao giấy tờ pháp lý"])
-        elif roll < 0.6:
-            transition(session, settings, dossier, "withdraw", None, "Người nộp xin rút hồ sơ",
-                       now=_received_at(day, rng) + timedelta(hours=3))

@@ -101,7 +101,8 @@ def compute(session: Session, start: date, end: date, unit_ids: list[int],
         raise ValueError("Ngày kết thúc phải sau ngày bắt đầu")
     today = today or datetime.now(OFFICE_TZ).date()
     rows = session.execute(statistics_query(start, end, unit_ids, by, today)).mappings().all()
-    names = dict(session.execute(select(Field.id, Field.name)).all()) if "field" in by else {}
+    field_ids = {r.get("field_id") for r in rows} - {None}
+    names = dict(session.execute(select(Field.id, Field.name).where(Field.id.in_(field_ids))).all()) if field_ids else {}
     result = [StatRow(unit_id=r.get("unit_id"), field_id=r.get("field_id"), field_name=names.get(r.get("field_id"), ""),
                       **{k: int(r[k] or 0) for k in COUNTS}) for r in rows]
     return sorted(result, key=lambda r: (r.unit_id or 0, r.field_name))

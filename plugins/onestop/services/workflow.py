@@ -101,9 +101,11 @@ def status_label(dossier: Dossier) -> str:
 
 def log_transition(session: Session, dossier: Dossier, action: str, from_status: str, actor_id: int | None,
                    at: datetime, note: str = "", **details) -> None:
-    session.add(Transition(dossier_id=dossier.id, unit_id=dossier.unit_id, action=action, from_status=from_status,
-                           to_status=dossier.status, at=at, user_id=actor_id, step=dossier.current_step,
-                           note=note, details={k: (v.isoformat() if isinstance(v, date) else v) for k, v in details.items()}))
+    # On the dossier's own list, so that later steps in the same session see it (the rules read the slip).
+    dossier.transitions.append(Transition(
+        dossier_id=dossier.id, unit_id=dossier.unit_id, action=action, from_status=from_status,
+        to_status=dossier.status, at=at, user_id=actor_id, step=dossier.current_step, note=note,
+        details={k: (v.isoformat() if isinstance(v, date) else v) for k, v in details.items()}))
     record_transition(session, dossier, f"{from_status}->{dossier.status}", note, action=action, **details)
 
 

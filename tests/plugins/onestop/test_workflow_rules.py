@@ -142,3 +142,17 @@ def test_payment_and_withdrawal_run_to_their_ends(counter):  # noqa: F811
         summary = statistics.total(statistics.compute(s, date(2026, 2, 1), date(2026, 2, 28), [unit.id],
                                                       today=date(2026, 2, 20)))
     assert (summary.received, summary.pending, summary.resolved) == (2, 1, 0), "a withdrawn dossier is not pending"
+
+
+def test_the_rules_read_the_slip_within_one_session(counter):  # noqa: F811
+    """Several steps in one transaction (a batch, a job) see each other: once-only and return-to-origin hold."""
+    state, unit, pause, _ = counter
+    dossier_id = _receive(state, unit, pause).id
+    with state.transaction() as s:
+        dossier = s.get(Dossier, dossier_id)
+        for action in ("request_supplement", "supplement", "complete_supplement"):
+            transition(s, state.settings, dossier, action, None, "thiếu", now=LATER, missing_documents=["Bản sao"])
+        assert dossier.status == "received", "back to where the counter asked"
+        with pytest.raises(ServiceError, match="một lần"):
+            transition(s, state.settings, dossier, "request_supplement", None, "lần hai", now=LATER,
+                       missing_documents=["Khác"])
