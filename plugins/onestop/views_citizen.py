@@ -8,6 +8,7 @@ from core.toolkit import ServiceError, csrf, parse_id
 from plugins.onestop.forms import LookupForm, RegistrationForm, rating_form_class
 from plugins.onestop.services import public
 from plugins.onestop.services.intake import Applicant
+from plugins.onestop.services.workflow import status_label
 from plugins.onestop.views import attempt_allowed, db, today
 
 TOO_MANY = "Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại."
@@ -60,7 +61,7 @@ def api_register():
         return _json_error(getattr(exc, "errors", None) or [str(exc)])
     ref = public.reference(dossier)
     body = {"ok": True, "reference": ref, "secret": dossier.lookup_secret, "status": dossier.status,
-            "status_label": public.STATUSES[dossier.status], "unit": payload["unit"].strip(),
+            "status_label": status_label(dossier), "unit": payload["unit"].strip(),
             "procedure": procedure.national_code,
             "lookup_url": url_for("onestop_public.lookup", code=ref, _external=True),
             "message": "Đã đăng ký trực tuyến. Vui lòng mang hồ sơ giấy đến Bộ phận tiếp nhận và trả kết quả; "

@@ -1,5 +1,5 @@
 """Bulk intake follows the same rules as receiving one dossier at a time."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
