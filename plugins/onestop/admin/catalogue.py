@@ -108,7 +108,7 @@ class ProcedureView(CatalogueView):
         (ProcedureStep, {"form_columns": ("id", "position", "name", "share_percent", "handler"),
                          "column_labels": {"position": "Thứ tự", "name": "Tên bước",
                                            "share_percent": "Tỷ lệ thời gian (%)", "handler": "Cán bộ xử lý mặc định"},
-                         "form_args": {"handler": {"query_factory": lambda: step_handler_choices(),
+                         "form_args": {"handler": {"query_factory": step_handler_choices,
                                                    "allow_blank": True, "blank_text": "— chọn khi chuyển xử lý —"}},
                          "form_label": "Các bước xử lý"}),
     )

@@ -7,6 +7,7 @@ from wtforms.validators import Length, Optional, Regexp, ValidationError
 from core.toolkit import ScopedModelView, Unit
 from plugins.onestop.admin.common import UnitFormMixin
 from plugins.onestop.models import CounterSettings
+from plugins.onestop.models.settings import DEFAULT_COUNTER_NAME
 from plugins.onestop.services.intake import EMAIL
 
 
@@ -34,7 +35,7 @@ class CounterSettingsView(UnitFormMixin, ScopedModelView):
     }
 
     def get_empty_list_message(self):
-        return ("Chưa có đơn vị nào được cấu hình: phiếu in dùng tên mặc định “Bộ phận Tiếp nhận và Trả kết quả” "
+        return (f"Chưa có đơn vị nào được cấu hình: phiếu in dùng tên mặc định “{DEFAULT_COUNTER_NAME}” "
                 "và số liệu được công khai. Bấm “Tạo mới” để khai báo tên, địa chỉ, điện thoại của bộ phận.")
 
     def unit_codes(self) -> dict[int, str]:
@@ -46,7 +47,7 @@ class CounterSettingsView(UnitFormMixin, ScopedModelView):
             taken = self.session.scalar(others.where(CounterSettings.id != model.id) if model.id else others)
         if taken:
             raise ValidationError("Đơn vị này đã có cấu hình một cửa; hãy sửa cấu hình hiện có")
-        model.counter_name = (model.counter_name or "").strip() or "Bộ phận Tiếp nhận và Trả kết quả"
+        model.counter_name = (model.counter_name or "").strip() or DEFAULT_COUNTER_NAME
         for name in ("address", "phone", "email", "opening_hours"):
             setattr(model, name, (getattr(model, name) or "").strip())
         super().on_model_change(form, model, is_created)

@@ -1,4 +1,4 @@
-"""The counter's public face per unit: what forms 01–06 print about it and whether it publishes statistics."""
+"""The counter's public face per unit: what forms 01–06 print about it, and which units keep their statistics private."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +17,6 @@ class CounterInfo:
     phone: str = ""
     email: str = ""
     opening_hours: str = ""
-    publish_statistics: bool = True
 
     def contacts(self) -> str:
         """Address, phone and e-mail as one printed line ("" when none is set)."""
@@ -31,7 +30,7 @@ def counter_of(session: Session, unit_id: int) -> CounterInfo:
     if row is None:
         return CounterInfo()
     return CounterInfo((row.counter_name or "").strip() or DEFAULT_COUNTER_NAME, row.address.strip(),
-                       row.phone.strip(), row.email.strip(), row.opening_hours.strip(), bool(row.publish_statistics))
+                       row.phone.strip(), row.email.strip(), row.opening_hours.strip())
 
 
 def unpublished_unit_ids(session: Session) -> set[int]:

@@ -119,8 +119,7 @@ def receive(session: Session, settings: Settings, unit: Unit, request: IntakeReq
     dossier.received_at, dossier.received_by = now, actor_id
     dossier.received_on, dossier.appointment_on = appointment(
         session, settings, unit.id, now, procedure.limit_for(dossier.channel), procedure.limit_kind)
-    dossier.documents = [DossierDocument(unit_id=unit.id, name=d.name, originals=d.originals,
-                                         certified_copies=d.certified_copies, copies=d.copies) for d in request.documents]
+    dossier.documents = _checklist(unit, request)
     session.flush()
     log_transition(session, dossier, "receive", from_status, actor_id, now)
     emit(session, Event("onestop.dossier_received", unit.id, f"onestop_dossier:{dossier.id}",
@@ -136,17 +135,21 @@ def refuse_at_counter(session: Session, unit: Unit, request: IntakeRequest, acto
     if not reason:
         raise ServiceError("Từ chối tiếp nhận cần ghi rõ lý do bằng văn bản (a written reason is required)")
     procedure = _procedure(session, unit, request.procedure_id)
-    problems = [p for p in request.applicant.validate()]
+    problems = request.applicant.validate()
     if problems:
         raise ServiceError(". ".join(problems))
     dossier = _new_dossier(unit, procedure, request, "refused")
     dossier.closed_on = local(now).date()
-    dossier.documents = [DossierDocument(unit_id=unit.id, name=d.name, originals=d.originals,
-                                         certified_copies=d.certified_copies, copies=d.copies) for d in request.documents]
+    dossier.documents = _checklist(unit, request)
     session.add(dossier)
     session.flush()
     log_transition(session, dossier, "refuse", "new", actor_id, now, reason)
     return dossier
+
+
+def _checklist(unit: Unit, request: IntakeRequest) -> list[DossierDocument]:
+    return [DossierDocument(unit_id=unit.id, name=d.name, originals=d.originals, certified_copies=d.certified_copies,
+                            copies=d.copies) for d in request.documents]
 
 
 def _new_dossier(unit: Unit, procedure: Procedure, request: IntakeRequest, status: str) -> Dossier:
